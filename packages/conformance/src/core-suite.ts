@@ -1,0 +1,194 @@
+import { BruteForceIndex, HnswIndex, type DistanceKernel, type Metric } from '@hnswlab/core';
+import { clusteredSet } from '@hnswlab/datasets';
+import { describe, expect, it } from 'vitest';
+import type { KernelLoad } from './load-kernel.js';
+import { recallByDistance } from './recall.js';
+
+const METRICS: Metric[] = ['l2', 'cosine', 'ip'];
+
+/** Mean recall@10 of an index against brute force over the query set. */
+export function meanRecall(index: HnswIndex, oracle: BruteForceIndex, queries: Float32Array, dim: number, ef: number, k = 10): number {
+  let sum = 0;
+  const nq = queries.length / dim;
+  for (let q = 0; q < nq; q++) {
+    const v = queries.subarray(q * dim, (q + 1) * dim);
+    sum += recallByDistance(index.search(v, k, { ef }), oracle.search(v, k), k);
+  }
+  return sum / nq;
+}
+
+/** A fingerprint of everything search can see: stats counts and results for a few queries. */
+function observe(index: HnswIndex, queries: Float32Array, dim: number) {
+  const results = [];
+  for (let q = 0; q < 5; q++) {
+    const r = index.search(queries.subarray(q * dim, (q + 1) * dim), 5, { ef: 32 });
+    results.push([Array.from(r.ids), Array.from(r.distances)]);
+  }
+  const { distanceEvals, inserts } = index.stats();
+  return { size: index.size, inserts, distanceEvals, check: index.check().problems, results };
+}
+
+/**
+ * The core's behaviour driven through one kernel: recall on the clustered set for every metric,
+ * determinism, remove semantics, and every bad input leaving the index unchanged.
+ */
+export function coreSuite(label: string, load: Promise<KernelLoad>, { n = 10_000, dim = 128 } = {}): void {
+  describe(`core behaviour with kernel: ${label}`, async () => {
+    const { kernel, reason } = await load;
+    if (!kernel) {
+      it.skip(`skipped: ${reason}`, () => {});
+      return;
+    }
+    const k: DistanceKernel = kernel;
+    const data = clusteredSet({ n, dim, queries: 200, seed: 7 });
+
+    for (const metric of METRICS) {
+      it(`${metric}: recall@10 ≥ 0.95 at ef=64 on ${n} × ${dim} clustered vectors (M=16, efConstruction=200)`, async () => {
+        const index = new HnswIndex({ dim, metric, M: 16, efConstruction: 200, kernel: k, seed: 42 });
+        await index.addBatch(data.base);
+        const oracle = new BruteForceIndex({ dim, metric, kernel: k });
+        oracle.addBatch(data.base);
+        const recall = meanRecall(index, oracle, data.queries, dim, 64);
+        console.info(`[${k.name}] ${metric} recall@10 at ef=64: ${recall.toFixed(4)}`);
+        expect(recall).toBeGreaterThanOrEqual(0.95);
+        expect(index.check().problems).toEqual([]);
+      });
+    }
+
+    const small = clusteredSet({ n: 2000, dim: 32, queries: 20, seed: 9 });
+    const build = async (metric: Metric = 'l2', strategy = 'batched') => {
+      const index = new HnswIndex({ dim: 32, metric, M: 8, efConstruction: 64, kernel: k, seed: 3, capacity: 100 });
+      await index.addBatch(small.base, { strategy });
+      return index;
+    };
+
+    it('is deterministic: same data, order, seed and kernel give the same graph and results', async () => {
+      const a = await build(), b = await build();
+      expect(Array.from(b.graph.links0.subarray(0, 2000 * b.graph.stride0))).toEqual(Array.from(a.graph.links0.subarray(0, 2000 * a.graph.stride0)));
+      expect(observe(b, small.queries, 32)).toEqual(observe(a, small.queries, 32));
+    });
+
+    it('sequential add() and the sequential and batched strategies build the same graph', async () => {
+      const a = await build('l2', 'sequential');
+      const b = await build('l2', 'batched');
+      const c = new HnswIndex({ dim: 32, metric: 'l2', M: 8, efConstruction: 64, kernel: k, seed: 3, capacity: 100 });
+      for (let i = 0; i < 2000; i++) c.add(small.base.subarray(i * 32, (i + 1) * 32));
+      expect(observe(b, small.queries, 32).results).toEqual(observe(a, small.queries, 32).results);
+      expect(observe(c, small.queries, 32).results).toEqual(observe(a, small.queries, 32).results);
+    });
+
+    it('a removed id never comes back from search', async () => {
+      const index = await build();
+      const removed = new Set<number>();
+      for (let id = 0; id < 2000; id += 3) {
+        index.remove(id);
+        removed.add(id);
+      }
+      expect(index.size).toBe(2000 - removed.size);
+      for (let q = 0; q < 2000; q += 7) {
+        const r = index.search(small.base.subarray(q * 32, (q + 1) * 32), 10, { ef: 50 });
+        expect(r.ids.length).toBe(10);
+        for (const id of r.ids) expect(removed.has(id)).toBe(false);
+      }
+      expect(index.has(0)).toBe(false);
+      expect(index.has(1)).toBe(true);
+      expect(() => index.remove(0)).toThrow(/not in the index/);
+      // A removed id may be added again, as a new vector.
+      index.add(small.base.subarray(0, 32), 0);
+      expect(index.search(small.base.subarray(0, 32), 1).ids[0]).toBe(0);
+      expect(index.check().problems).toEqual([]);
+    });
+
+    it('search on an empty index returns empty results; ids are returned nearest first', async () => {
+      const empty = new HnswIndex({ dim: 4, kernel: k });
+      const r = empty.search(new Float32Array([1, 2, 3, 4]), 3);
+      expect(r.ids.length).toBe(0);
+      expect(r.distances.length).toBe(0);
+      const index = await build();
+      const res = index.search(small.queries.subarray(0, 32), 10);
+      for (let i = 1; i < res.distances.length; i++) expect(res.distances[i]).toBeGreaterThanOrEqual(res.distances[i - 1]);
+    });
+
+    it('explicit ids are kept; auto ids continue after the largest', async () => {
+      const index = new HnswIndex({ dim: 2, kernel: k });
+      expect(index.add(new Float32Array([1, 0]), 100)).toBe(100);
+      expect(index.add(new Float32Array([0, 1]))).toBe(101);
+      const ids = await index.addBatch(new Float32Array([1, 1, 2, 2]), { ids: [7, 8] });
+      expect(Array.from(ids)).toEqual([7, 8]);
+      expect(Array.from(index.search(new Float32Array([2, 2]), 1).ids)).toEqual([8]);
+      expect(Array.from(index.get(100))).toEqual([1, 0]);
+    });
+
+    it('counts work and times phases; timing can be switched off', async () => {
+      const index = await build();
+      const s = index.stats();
+      expect(s.inserts).toBe(2000);
+      expect(s.distanceEvals).toBeGreaterThan(2000 * 10);
+      expect(s.nodesVisited).toBeGreaterThan(2000);
+      expect(s.phases.neighborSearch).toBeGreaterThan(0);
+      expect(s.phases.connectionManagement).toBeGreaterThan(0);
+      expect(s.bytes.vectors).toBeGreaterThanOrEqual(2000 * 32 * 4);
+      expect(s.bytes.graph).toBeGreaterThan(2000 * 17 * 4);
+      const quiet = new HnswIndex({ dim: 32, M: 8, efConstruction: 64, kernel: k, seed: 3, timing: false });
+      await quiet.addBatch(small.base);
+      const q = quiet.stats();
+      expect(q.phases).toEqual({ navigation: 0, neighborSearch: 0, connectionManagement: 0, storage: 0 });
+      expect(q.distanceEvals).toBe(s.distanceEvals);
+    });
+
+    describe('bad input gets a clear error and leaves the index unchanged', () => {
+      const cases: Array<[string, RegExp, (index: HnswIndex) => unknown]> = [
+        ['a vector of the wrong length', /components: expected dim = 32/, (i) => i.add(new Float32Array(31))],
+        ['a batch whose length is not a multiple of dim', /multiple of dim = 32/, (i) => i.addBatch(new Float32Array(33))],
+        ['a NaN component', /non-finite component at 5/, (i) => i.add(withValue(5, NaN))],
+        ['an Infinity component', /non-finite/, (i) => i.add(withValue(0, Infinity))],
+        ['a −Infinity component in the middle of a batch', /row 3 has a non-finite/, (i) => i.addBatch(batchWithBadRow(3, -Infinity))],
+        ['a duplicate id', /already in the index/, (i) => i.add(new Float32Array(32).fill(1), 5)],
+        ['a duplicate id within a batch', /appears twice/, (i) => i.addBatch(new Float32Array(64).fill(1), { ids: [5000, 5000] })],
+        ['an id already present, in a batch', /already in the index/, (i) => i.addBatch(new Float32Array(64).fill(1), { ids: [5001, 10] })],
+        ['a negative id', /integer from 0/, (i) => i.add(new Float32Array(32).fill(1), -1)],
+        ['a non-Float32Array vector', /must be a Float32Array/, (i) => i.add([1, 2] as unknown as Float32Array)],
+        ['k < 1', /k must be an integer ≥ 1/, (i) => i.search(new Float32Array(32), 0)],
+        ['ef < k', /ef \(5\) must be at least k \(10\)/, (i) => i.search(new Float32Array(32), 10, { ef: 5 })],
+        ['a query with NaN', /non-finite/, (i) => i.search(withValue(1, NaN), 3)],
+        ['an unknown strategy', /unknown strategy 'nope'/, (i) => i.addBatch(new Float32Array(32).fill(1), { strategy: 'nope' })],
+        ['removing an unknown id', /not in the index/, (i) => i.remove(123456)],
+      ];
+      for (const [what, message, act] of cases) {
+        it(what, async () => {
+          const index = await build();
+          const before = observe(index, small.queries, 32);
+          await expect(Promise.resolve().then(() => act(index))).rejects.toThrow(message);
+          expect(observe(index, small.queries, 32)).toEqual({ ...before, distanceEvals: index.stats().distanceEvals });
+        });
+      }
+
+      it('a zero vector under cosine', async () => {
+        const index = await build('cosine');
+        const before = observe(index, small.queries, 32);
+        expect(() => index.add(new Float32Array(32))).toThrow(/zero vector/);
+        expect(() => index.search(new Float32Array(32), 1)).toThrow(/zero vector/);
+        expect(observe(index, small.queries, 32)).toEqual({ ...before, distanceEvals: index.stats().distanceEvals });
+      });
+
+      it('an unknown metric, a bad dim or M, a missing kernel', () => {
+        expect(() => new HnswIndex({ dim: 4, metric: 'hamming' as Metric, kernel: k })).toThrow(/unknown metric "hamming"/);
+        expect(() => new HnswIndex({ dim: 0, kernel: k })).toThrow(/dim must be an integer ≥ 1/);
+        expect(() => new HnswIndex({ dim: 4, M: 1, kernel: k })).toThrow(/M must be an integer ≥ 2/);
+        expect(() => new HnswIndex({ dim: 4 } as never)).toThrow(/needs a kernel/);
+      });
+    });
+  });
+}
+
+function withValue(at: number, value: number): Float32Array {
+  const v = new Float32Array(32).fill(0.5);
+  v[at] = value;
+  return v;
+}
+
+function batchWithBadRow(row: number, value: number): Float32Array {
+  const v = new Float32Array(32 * 6).fill(0.25);
+  v[row * 32 + 2] = value;
+  return v;
+}

@@ -1,0 +1,1 @@
+export { SeededRandom, clusteredSet, uniformSet, type SyntheticOptions, type VectorSet } from './synthetic.js';

@@ -1,0 +1,9 @@
+import type { DistanceKernel } from '@hnswlab/core/contracts';
+import { JsKernel } from './js-kernel.js';
+
+export { JsKernel } from './js-kernel.js';
+
+/** The scalar JavaScript kernel. Async like every kernel package's createKernel, so callers need not care which they load. */
+export async function createKernel(_options?: unknown): Promise<DistanceKernel> {
+  return new JsKernel();
+}

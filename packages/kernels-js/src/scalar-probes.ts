@@ -1,0 +1,85 @@
+import { normaliseInPlace, type SharedF32Space, type StoreProbe } from './shared-f32-space.js';
+
+// Two monomorphic probes, one per formula, so the hot loop never branches on the metric.
+// Sums run in float64 (JS numbers) with four accumulators, unrolled by four.
+
+abstract class ScalarProbe implements StoreProbe {
+  data: Float32Array;
+  ids: Int32Array;
+  out: Float32Array;
+  /** The query's floats live either in `data` (a stored row) or in `own`; `q`/`qOff` say where. */
+  protected q: Float32Array;
+  protected qOff = 0;
+  private readonly own: Float32Array;
+
+  constructor(
+    space: SharedF32Space,
+    readonly maxBatch: number,
+    protected readonly dim = space.dim,
+    private readonly normalise = space.metric === 'cosine',
+  ) {
+    this.data = space.data;
+    this.ids = new Int32Array(maxBatch);
+    this.out = new Float32Array(maxBatch);
+    this.own = new Float32Array(dim);
+    this.q = this.own;
+  }
+
+  setQuery(vector: Float32Array, offset = 0): void {
+    this.own.set(vector.subarray(offset, offset + this.dim));
+    if (this.normalise) normaliseInPlace(this.own, 0, this.dim);
+    this.q = this.own;
+    this.qOff = 0;
+  }
+
+  setQueryRow(row: number): void {
+    this.q = this.data;
+    this.qOff = row * this.dim;
+  }
+
+  abstract toRows(count: number): void;
+  abstract toRow(row: number): number;
+}
+
+export class L2Probe extends ScalarProbe {
+  toRows(count: number): void {
+    const ids = this.ids, out = this.out;
+    for (let i = 0; i < count; i++) out[i] = this.toRow(ids[i]);
+  }
+
+  toRow(row: number): number {
+    const data = this.data, q = this.q, dim = this.dim;
+    let a = this.qOff, b = row * dim;
+    const end4 = a + (dim & ~3), end = a + dim;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (; a < end4; a += 4, b += 4) {
+      const d0 = q[a] - data[b], d1 = q[a + 1] - data[b + 1], d2 = q[a + 2] - data[b + 2], d3 = q[a + 3] - data[b + 3];
+      s0 += d0 * d0; s1 += d1 * d1; s2 += d2 * d2; s3 += d3 * d3;
+    }
+    for (; a < end; a++, b++) {
+      const d = q[a] - data[b];
+      s0 += d * d;
+    }
+    return s0 + s1 + s2 + s3;
+  }
+}
+
+/** ip and cosine: 1 − dot (cosine spaces hold unit vectors). */
+export class DotProbe extends ScalarProbe {
+  toRows(count: number): void {
+    const ids = this.ids, out = this.out;
+    for (let i = 0; i < count; i++) out[i] = this.toRow(ids[i]);
+  }
+
+  toRow(row: number): number {
+    const data = this.data, q = this.q, dim = this.dim;
+    let a = this.qOff, b = row * dim;
+    const end4 = a + (dim & ~3), end = a + dim;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (; a < end4; a += 4, b += 4) {
+      s0 += q[a] * data[b]; s1 += q[a + 1] * data[b + 1]; s2 += q[a + 2] * data[b + 2]; s3 += q[a + 3] * data[b + 3];
+    }
+    for (; a < end; a++, b++) s0 += q[a] * data[b];
+    return 1 - (s0 + s1 + s2 + s3);
+  }
+}

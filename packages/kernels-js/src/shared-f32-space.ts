@@ -1,0 +1,88 @@
+import type { DistanceProbe, Metric, SpaceHandle, VectorSpace } from '@hnswlab/core/contracts';
+
+/** A probe over a flat Float32Array store; the space swaps `data` when it grows. */
+export interface StoreProbe extends DistanceProbe {
+  data: Float32Array;
+}
+
+export type ProbeFactory = (space: SharedF32Space, maxBatch: number) => StoreProbe;
+
+/**
+ * Rows of float32 in a SharedArrayBuffer, so worker threads read the same memory. Growth allocates a
+ * larger buffer, copies, and hands the new view to every probe of this space: no probe keeps a stale view.
+ */
+export class SharedF32Space implements VectorSpace {
+  data: Float32Array;
+  private readonly probes: StoreProbe[] = [];
+
+  constructor(
+    readonly kernelName: string,
+    readonly dim: number,
+    readonly metric: Metric,
+    capacity: number,
+    private readonly makeProbe: ProbeFactory,
+    buffer?: SharedArrayBuffer,
+    private readonly attached = false,
+  ) {
+    this.data = new Float32Array(buffer ?? new SharedArrayBuffer(Math.max(1, capacity) * dim * 4));
+  }
+
+  get capacity(): number {
+    return this.data.length / this.dim;
+  }
+
+  get byteLength(): number {
+    let scratch = 0;
+    for (const p of this.probes) scratch += p.ids.byteLength + p.out.byteLength + this.dim * 4;
+    return this.data.byteLength + scratch;
+  }
+
+  reserve(rows: number): void {
+    if (rows <= this.capacity) return;
+    if (this.attached) throw new Error('an attached space cannot grow: reserve capacity in the owning thread first');
+    const next = Math.max(rows, Math.ceil(this.capacity * 1.5));
+    const data = new Float32Array(new SharedArrayBuffer(next * this.dim * 4));
+    data.set(this.data);
+    this.data = data;
+    for (const p of this.probes) p.data = data;
+  }
+
+  write(firstRow: number, src: Float32Array, count = 1, srcOffset = 0): void {
+    const dim = this.dim;
+    if (firstRow < 0 || firstRow + count > this.capacity) throw new RangeError(`rows ${firstRow}..${firstRow + count} outside capacity ${this.capacity}`);
+    const data = this.data;
+    data.set(src.subarray(srcOffset, srcOffset + count * dim), firstRow * dim);
+    if (this.metric === 'cosine') {
+      for (let r = 0; r < count; r++) normaliseInPlace(data, (firstRow + r) * dim, dim);
+    }
+  }
+
+  read(row: number): Float32Array {
+    if (row < 0 || row >= this.capacity) throw new RangeError(`row ${row} outside capacity ${this.capacity}`);
+    return this.data.slice(row * this.dim, (row + 1) * this.dim);
+  }
+
+  createProbe(maxBatch: number): DistanceProbe {
+    const probe = this.makeProbe(this, maxBatch);
+    this.probes.push(probe);
+    return probe;
+  }
+
+  handle(): SpaceHandle {
+    return { kernel: this.kernelName, dim: this.dim, metric: this.metric, capacity: this.capacity, buffer: this.data.buffer as SharedArrayBuffer };
+  }
+
+  dispose(): void {
+    this.probes.length = 0;
+    this.data = new Float32Array(0);
+  }
+}
+
+/** Scale dim floats at offset to unit length (in float64, then stored as float32). Zero vectors are rejected before this. */
+export function normaliseInPlace(v: Float32Array, offset: number, dim: number): void {
+  let s = 0;
+  for (let j = 0; j < dim; j++) s += v[offset + j] * v[offset + j];
+  if (s === 0) return;
+  const inv = 1 / Math.sqrt(s);
+  for (let j = 0; j < dim; j++) v[offset + j] *= inv;
+}

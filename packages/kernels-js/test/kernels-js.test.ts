@@ -1,0 +1,6 @@
+import { coreSuite, kernelConformance, loadKernel } from '@hnswlab/conformance';
+import { createKernel } from '@hnswlab/kernels-js';
+
+const load = loadKernel('js', createKernel);
+kernelConformance('js', load);
+coreSuite('js', load);
