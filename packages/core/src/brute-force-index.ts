@@ -1,5 +1,5 @@
 import type { DistanceKernel, DistanceProbe, Metric, SearchResult, VectorSpace } from './contracts.js';
-import { MaxHeap } from './heap.js';
+import { PairHeap } from './heap.js';
 import { checkMetric, checkPositiveInt, checkVectors } from './validate.js';
 
 /**
@@ -74,7 +74,7 @@ export class BruteForceIndex {
     checkPositiveInt('k', k);
     const probe = this.probe;
     probe.setQuery(query);
-    const heap = new MaxHeap(k + 1);
+    const heap = PairHeap.farthestFirst(k + 1);
     for (let start = 0; start < this.count; start += BruteForceIndex.BATCH) {
       const m = Math.min(BruteForceIndex.BATCH, this.count - start);
       const ids = probe.ids;
@@ -92,7 +92,7 @@ export class BruteForceIndex {
     const n = heap.size;
     const rows = new Int32Array(n);
     const distances = new Float32Array(n);
-    heap.drainAscending(rows, distances);
+    heap.drainReversed(rows, distances);
     const ids = new Uint32Array(n);
     for (let i = 0; i < n; i++) ids[i] = this.labels[rows[i]];
     return { ids, distances };

@@ -117,7 +117,7 @@ export class Inserter extends Searcher {
       this.sortedRows = new Int32Array(res.size);
       this.sortedDists = new Float32Array(res.size);
     }
-    return res.drainAscending(this.sortedRows, this.sortedDists);
+    return res.drainReversed(this.sortedRows, this.sortedDists);
   }
 
   /**

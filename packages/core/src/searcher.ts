@@ -1,7 +1,7 @@
 import type { DistanceProbe, VectorSpace } from './contracts.js';
 import { Counters, now } from './counters.js';
 import type { Graph } from './graph.js';
-import { MaxHeap, MinHeap } from './heap.js';
+import { PairHeap } from './heap.js';
 
 /**
  * One thread's view of the graph for searching: its own probe, visited tags and heaps. The visited set
@@ -10,8 +10,8 @@ import { MaxHeap, MinHeap } from './heap.js';
  */
 export class Searcher {
   readonly probe: DistanceProbe;
-  readonly candidates = new MinHeap(256);
-  readonly results = new MaxHeap(256);
+  readonly candidates = PairHeap.nearestFirst(256);
+  readonly results = PairHeap.farthestFirst(256);
   protected visited: Uint32Array;
   protected epoch = 0;
   /** Distance of the node greedy() returned. */
@@ -29,7 +29,7 @@ export class Searcher {
 
   /** Bytes of this thread's scratch (visited tags, heaps). */
   scratchBytes(): number {
-    const h = (x: MinHeap | MaxHeap) => x.keys.byteLength + x.rows.byteLength;
+    const h = (x: PairHeap) => x.keys.byteLength + x.rows.byteLength;
     return this.visited.byteLength + h(this.candidates) + h(this.results);
   }
 
