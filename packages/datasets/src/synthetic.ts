@@ -13,28 +13,44 @@ export interface SyntheticOptions {
   seed?: number;
 }
 
-/** Seeded uniform, then Box–Muller normal draws (xorshift128+ style state kept in two 32-bit halves). */
+/**
+ * Seeded uniform (xoshiro128**, period 2^128 − 1, state seeded by splitmix32) and Box–Muller normal
+ * draws. A 1M × 1536 set draws ~1.5e9 numbers: the period must dwarf that, or rows repeat.
+ */
 export class SeededRandom {
-  private a: number;
-  private b: number;
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
   private spare = NaN;
 
   constructor(seed: number) {
-    this.a = (seed ^ 0x9e3779b9) >>> 0 || 1;
-    this.b = (Math.imul(seed, 0x85ebca6b) ^ 0xc2b2ae35) >>> 0 || 2;
+    let x = seed >>> 0;
+    const splitmix32 = () => {
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = splitmix32();
+    this.s1 = splitmix32();
+    this.s2 = splitmix32();
+    this.s3 = splitmix32();
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
   /** Uniform in [0, 1). */
   uniform(): number {
-    let s1 = this.a;
-    const s0 = this.b;
-    this.a = s0;
-    s1 ^= s1 << 23;
-    s1 ^= s1 >>> 17;
-    s1 ^= s0;
-    s1 ^= s0 >>> 26;
-    this.b = s1 >>> 0;
-    return ((this.a + this.b) >>> 0) / 4294967296;
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result / 4294967296;
   }
 
   normal(): number {
@@ -54,6 +70,10 @@ export class SeededRandom {
   int(n: number): number {
     return Math.floor(this.uniform() * n);
   }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
 }
 
 /** Uniform in [−1, 1)^dim. */

@@ -1,0 +1,206 @@
+// The per-probe state lives in C++ and is reached from each bound function's data pointer, so the
+// hot calls (toRows, toRow) do no unwrap, no property lookup and no allocation: they read one
+// argument, check it, and run the kernel. They use the C Node-API directly for that reason.
+// The caller allocates ids, out and the query over SharedArrayBuffers, which cannot be detached
+// (transferred away), so an address cached here stays valid while its reference is held.
+#include "probe.h"
+
+#include <cstdint>
+#include <string>
+
+#include "simd-dispatch.h"
+
+namespace hnswlab {
+namespace {
+
+struct ProbeState {
+  Kernels kernels{};
+  int32_t dim = 0;
+  int32_t maxBatch = 0;
+  const int32_t* ids = nullptr;
+  float* out = nullptr;
+  Query query{nullptr, nullptr};
+  const float* store = nullptr;
+  int64_t rows = 0;
+  // Strong references: the cached addresses stay valid as long as the probe lives.
+  Napi::Reference<Napi::TypedArray> idsRef, outRef, query32Ref, query64Ref, storeRef;
+};
+
+// napi_get_typedarray_info's data pointer, not ArrayBuffer().Data(): the latter rejects arrays over
+// a SharedArrayBuffer, which is where every store lives.
+template <typename T>
+T* typedArrayData(Napi::TypedArray array) {
+  void* data = nullptr;
+  napi_get_typedarray_info(array.Env(), array, nullptr, nullptr, &data, nullptr, nullptr);
+  return static_cast<T*>(data);
+}
+
+napi_value ThrowRange(napi_env env, const std::string& message) {
+  napi_throw_range_error(env, nullptr, message.c_str());
+  return nullptr;
+}
+
+bool ReadIndex(napi_env env, napi_callback_info info, ProbeState** state, int32_t* value, const char* what) {
+  size_t argc = 1;
+  napi_value arg = nullptr;
+  void* data = nullptr;
+  napi_get_cb_info(env, info, &argc, &arg, nullptr, &data);
+  *state = static_cast<ProbeState*>(data);
+  if (argc < 1 || napi_get_value_int32(env, arg, value) != napi_ok) {
+    napi_throw_type_error(env, nullptr, (std::string(what) + " must be a number").c_str());
+    return false;
+  }
+  return true;
+}
+
+napi_value ToRows(napi_env env, napi_callback_info info) {
+  ProbeState* p;
+  int32_t count;
+  if (!ReadIndex(env, info, &p, &count, "toRows(count): count")) return nullptr;
+  if (count < 0 || count > p->maxBatch) {
+    return ThrowRange(env, "toRows(" + std::to_string(count) + "): count must be within 0.." + std::to_string(p->maxBatch));
+  }
+  // One pass over the ids first: a bad id is a RangeError, never a read outside the store.
+  const int32_t* ids = p->ids;
+  uint32_t worst = 0;
+  for (int32_t i = 0; i < count; i++) worst = static_cast<uint32_t>(ids[i]) > worst ? static_cast<uint32_t>(ids[i]) : worst;
+  if (count > 0 && static_cast<int64_t>(worst) >= p->rows) {
+    for (int32_t i = 0; i < count; i++) {
+      if (ids[i] < 0 || ids[i] >= p->rows) {
+        return ThrowRange(env, "toRows: ids[" + std::to_string(i) + "] = " + std::to_string(ids[i]) + " is outside the store's " + std::to_string(p->rows) + " rows");
+      }
+    }
+  }
+  p->kernels.batch(p->query, p->store, ids, p->out, count, p->dim);
+  return nullptr;
+}
+
+napi_value ToRow(napi_env env, napi_callback_info info) {
+  ProbeState* p;
+  int32_t row;
+  if (!ReadIndex(env, info, &p, &row, "toRow(row): row")) return nullptr;
+  if (row < 0 || row >= p->rows) {
+    return ThrowRange(env, "toRow(" + std::to_string(row) + "): row is outside the store's " + std::to_string(p->rows) + " rows");
+  }
+  napi_value result;
+  napi_create_double(env, p->kernels.one(p->query, p->store + static_cast<int64_t>(row) * p->dim, p->dim), &result);
+  return result;
+}
+
+// The query row is copied here rather than in JavaScript: the neighbour-selection heuristic sets a
+// new stored row as the query once per candidate, and a dim-long JS loop per call cost more than
+// the distances it served (43% of a 768-d build). A copy, not a pointer, so growth never stales it.
+napi_value SetQueryRow(napi_env env, napi_callback_info info) {
+  ProbeState* p;
+  int32_t row;
+  if (!ReadIndex(env, info, &p, &row, "setQueryRow(row): row")) return nullptr;
+  if (row < 0 || row >= p->rows) {
+    return ThrowRange(env, "setQueryRow(" + std::to_string(row) + "): row is outside the store's " + std::to_string(p->rows) + " rows");
+  }
+  const float* src = p->store + static_cast<int64_t>(row) * p->dim;
+  float* q32 = const_cast<float*>(p->query.f32);
+  double* q64 = const_cast<double*>(p->query.f64);
+  for (int32_t j = 0; j < p->dim; j++) {
+    q32[j] = src[j];
+    q64[j] = src[j];
+  }
+  return nullptr;
+}
+
+napi_value Bind(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg = nullptr;
+  void* data = nullptr;
+  napi_get_cb_info(env, info, &argc, &arg, nullptr, &data);
+  auto* p = static_cast<ProbeState*>(data);
+  bool isTyped = false;
+  napi_typedarray_type type = napi_int8_array;
+  size_t length = 0;
+  void* address = nullptr;
+  if (argc >= 1) napi_is_typedarray(env, arg, &isTyped);
+  if (isTyped) napi_get_typedarray_info(env, arg, &type, &length, &address, nullptr, nullptr);
+  if (!isTyped || type != napi_float32_array) {
+    napi_throw_type_error(env, nullptr, "bind(data): data must be a Float32Array");
+    return nullptr;
+  }
+  p->store = static_cast<const float*>(address);
+  p->rows = static_cast<int64_t>(length / static_cast<size_t>(p->dim));
+  p->storeRef = Napi::Reference<Napi::TypedArray>::New(Napi::TypedArray(env, arg), 1);
+  return nullptr;
+}
+
+bool CheckArray(Napi::Env env, const Napi::Value& value, napi_typedarray_type type, size_t minLength, const char* what) {
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != type) {
+    Napi::TypeError::New(env, std::string("createProbe: ") + what + " has the wrong type").ThrowAsJavaScriptException();
+    return false;
+  }
+  if (value.As<Napi::TypedArray>().ElementLength() < minLength) {
+    Napi::RangeError::New(env, std::string("createProbe: ") + what + " is too short").ThrowAsJavaScriptException();
+    return false;
+  }
+  return true;
+}
+
+void AddMethod(Napi::Env env, Napi::Object handle, const char* name, napi_callback cb, ProbeState* state) {
+  napi_value fn;
+  napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, state, &fn);
+  // The function keeps the handle (and with it the state) alive even if it is detached from it.
+  Napi::Object(env, fn).DefineProperty(Napi::PropertyDescriptor::Value("probe", handle, napi_default));
+  handle.DefineProperty(Napi::PropertyDescriptor::Value(name, Napi::Value(env, fn), napi_default));
+}
+
+}  // namespace
+
+Napi::Value CreateProbe(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  SimdPath path;
+  if (info.Length() < 7 || !info[0].IsString() || !parsePath(info[0].As<Napi::String>().Utf8Value(), &path)) {
+    Napi::TypeError::New(env, "createProbe(path, formula, dim, ids, out, query32, query64): path must be avx512, avx2 or scalar").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (!isSupported(path)) {
+    Napi::Error::New(env, std::string("createProbe: this CPU cannot run the ") + pathName(path) + " path").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const std::string formula = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
+  if (formula != "l2" && formula != "dot") {
+    Napi::TypeError::New(env, "createProbe: formula must be 'l2' or 'dot'").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const int32_t dim = info[2].IsNumber() ? info[2].As<Napi::Number>().Int32Value() : 0;
+  if (dim < 1) {
+    Napi::RangeError::New(env, "createProbe: dim must be an integer >= 1").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (!CheckArray(env, info[3], napi_int32_array, 0, "ids (an Int32Array)") ||
+      !CheckArray(env, info[4], napi_float32_array, 0, "out (a Float32Array)") ||
+      !CheckArray(env, info[5], napi_float32_array, static_cast<size_t>(dim), "query32 (a Float32Array of dim floats)") ||
+      !CheckArray(env, info[6], napi_float64_array, static_cast<size_t>(dim), "query64 (a Float64Array of dim numbers)")) {
+    return env.Undefined();
+  }
+  auto ids = info[3].As<Napi::TypedArray>(), out = info[4].As<Napi::TypedArray>();
+  auto query32 = info[5].As<Napi::TypedArray>(), query64 = info[6].As<Napi::TypedArray>();
+
+  auto* state = new ProbeState();
+  state->kernels = kernelsFor(path, formula == "l2" ? Formula::L2 : Formula::Dot);
+  state->dim = dim;
+  state->maxBatch = static_cast<int32_t>(ids.ElementLength() < out.ElementLength() ? ids.ElementLength() : out.ElementLength());
+  state->ids = typedArrayData<int32_t>(ids);
+  state->out = typedArrayData<float>(out);
+  state->query = {typedArrayData<float>(query32), typedArrayData<double>(query64)};
+  state->idsRef = Napi::Reference<Napi::TypedArray>::New(ids, 1);
+  state->outRef = Napi::Reference<Napi::TypedArray>::New(out, 1);
+  state->query32Ref = Napi::Reference<Napi::TypedArray>::New(query32, 1);
+  state->query64Ref = Napi::Reference<Napi::TypedArray>::New(query64, 1);
+
+  Napi::Object handle = Napi::Object::New(env);
+  handle.AddFinalizer([](Napi::Env, ProbeState* s) { delete s; }, state);
+  AddMethod(env, handle, "toRows", ToRows, state);
+  AddMethod(env, handle, "toRow", ToRow, state);
+  AddMethod(env, handle, "bind", Bind, state);
+  AddMethod(env, handle, "setQueryRow", SetQueryRow, state);
+  handle.Set("path", Napi::String::New(env, pathName(path)));
+  return handle;
+}
+
+}  // namespace hnswlab

@@ -1,0 +1,7 @@
+export { AlignedF32Space, type AlignedRegion } from './aligned-f32-space.js';
+export { createKernel, supportedSimdPaths, type NativeKernelOptions } from './create-kernel.js';
+export { NativeUnavailableError } from './load-addon.js';
+export type { NativeAddon, NativeProbeHandle } from './native-addon.js';
+export { NativeKernel } from './native-kernel.js';
+export { NativeProbe } from './native-probe.js';
+export { SIMD_PATHS, type SimdPath } from './simd-path.js';

@@ -1,0 +1,37 @@
+import type { DistanceKernel, KernelDescriptor, SpaceHandle, SpaceOptions, VectorSpace } from '@hnswlab/core/contracts';
+import { AlignedF32Space } from './aligned-f32-space.js';
+import { alignedShared } from './aligned-shared.js';
+import type { NativeAddon } from './native-addon.js';
+import { NativeProbe } from './native-probe.js';
+import type { SimdPath } from './simd-path.js';
+
+/**
+ * The native kernel: rows in a SharedArrayBuffer (the js kernel's layout, starting on a cache line),
+ * distances in C++ on one SIMD path chosen when the kernel is created.
+ */
+export class NativeKernel implements DistanceKernel {
+  readonly name: string;
+  readonly descriptor: KernelDescriptor;
+  private readonly makeProbe: (space: AlignedF32Space, maxBatch: number) => NativeProbe;
+  private readonly allocate: (floats: number) => Float32Array;
+
+  constructor(addon: NativeAddon, readonly path: SimdPath) {
+    this.name = `native-${path}`;
+    // The resolved path, so a worker runs exactly the code the main thread runs.
+    this.descriptor = { module: new URL('./index.js', import.meta.url).href, options: { simd: path } };
+    this.makeProbe = (space, maxBatch) => new NativeProbe(space, maxBatch, addon, path);
+    this.allocate = (floats) => alignedShared(Float32Array, floats, addon);
+  }
+
+  createSpace({ dim, metric, capacity }: SpaceOptions): VectorSpace {
+    return new AlignedF32Space(this.name, dim, metric, capacity, this.makeProbe, this.allocate);
+  }
+
+  attachSpace(handle: SpaceHandle): VectorSpace {
+    const { dim, metric, capacity, buffer, byteOffset } = handle;
+    if (!handle.kernel.startsWith('native-') || !(buffer instanceof SharedArrayBuffer) || typeof byteOffset !== 'number') {
+      throw new Error(`the native kernel cannot attach a space made by kernel '${handle.kernel}'`);
+    }
+    return new AlignedF32Space(this.name, dim, metric, capacity, this.makeProbe, this.allocate, { buffer, byteOffset, capacity });
+  }
+}

@@ -1,0 +1,176 @@
+import type { DistanceProbe, Metric, SpaceHandle, SpaceOptions, VectorSpace } from '@hnswlab/core/contracts';
+import { instantiateKernels, type KernelExports, type RowFn, type RowsFn } from './kernel-module.js';
+import { HEADER_BYTES, SpaceMemory, align, ensureBytes, probeBytes } from './space-memory.js';
+import { normaliseInPlace } from './normalise.js';
+import { MAX_PAGES, PAGE_BYTES, wasmApi, type WasmMemory } from './wasm-api.js';
+import { WasmProbe } from './wasm-probe.js';
+
+const MAX_BYTES = MAX_PAGES * PAGE_BYTES;
+
+/** What {@link WasmSpace.handle} posts to workers: the shared memory itself plus where the rows are. */
+export interface WasmSpaceHandle extends SpaceHandle {
+  readonly memory: WasmMemory;
+  readonly vecBase: number;
+}
+
+/**
+ * Rows of float32 in a shared WebAssembly.Memory that the kernels address directly (layout in
+ * space-memory.ts). Growth uses memory.grow; after it every JS view this space handed out (the
+ * store view, each probe's ids, out and query) is re-made over the new buffer, and probes learn
+ * where the rows are if they moved. A worker attaches the same memory with its own instance.
+ */
+export class WasmSpace implements VectorSpace {
+  private data: Float32Array;
+  private cap: number;
+  private readonly rowBytes: number;
+  private readonly probes: WasmProbe[] = [];
+  private readonly heap: SpaceMemory;
+  private readonly kernels: KernelExports;
+
+  private constructor(
+    readonly kernelName: string,
+    module: object,
+    readonly dim: number,
+    readonly metric: Metric,
+    private readonly memory: WasmMemory,
+    private vecBase: number,
+    capacity: number,
+    private readonly attached: boolean,
+  ) {
+    this.cap = capacity;
+    this.rowBytes = dim * 4;
+    this.heap = new SpaceMemory(memory);
+    this.kernels = instantiateKernels(module, memory);
+    this.data = new Float32Array(memory.buffer);
+  }
+
+  /** A new space with its own memory. */
+  static create(kernelName: string, module: object, { dim, metric, capacity }: SpaceOptions): WasmSpace {
+    if (!wasmApi) throw new Error('this runtime has no WebAssembly');
+    const cap = Math.max(1, capacity);
+    const rowBytes = dim * 4;
+    // The first page (or room for eight probes of 256 ids, if larger) is header and scratch arena.
+    const arena = Math.max(PAGE_BYTES - HEADER_BYTES, 8 * probeBytes(256, dim));
+    const vectorBytes = cap * rowBytes;
+    checkSize(align(HEADER_BYTES + arena) + vectorBytes, cap);
+    const memory = new wasmApi.Memory({ initial: Math.ceil((align(HEADER_BYTES + arena) + vectorBytes) / PAGE_BYTES), maximum: MAX_PAGES, shared: true });
+    const vecBase = new SpaceMemory(memory).init(arena, vectorBytes);
+    return new WasmSpace(kernelName, module, dim, metric, memory, vecBase, cap, false);
+  }
+
+  /** Another thread's view of a space, from its handle. It never grows. */
+  static attach(kernelName: string, module: object, handle: WasmSpaceHandle): WasmSpace {
+    const space = new WasmSpace(kernelName, module, handle.dim, handle.metric, handle.memory, handle.vecBase, handle.capacity, true);
+    if (!space.heap.valid) throw new Error('the handle does not describe a wasm space (bad header)');
+    return space;
+  }
+
+  get capacity(): number {
+    return this.cap;
+  }
+
+  /**
+   * The whole memory, to its last page: header, probes' scratch, vectors, and any region growth
+   * left behind (an old vector region goes on the free list and is reused for scratch; it is
+   * counted here either way). An attached space reports the same memory as its owner.
+   */
+  get byteLength(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  reserve(rows: number): void {
+    if (rows <= this.cap) return;
+    if (this.attached) throw new Error('an attached space cannot grow: reserve capacity in the owning thread first');
+    const next = Math.max(rows, Math.ceil(this.cap * 1.5));
+    const bytes = next * this.rowBytes;
+    checkSize(this.vecBase + bytes, next);
+    this.vecBase = this.heap.growVectors(this.vecBase, this.cap * this.rowBytes, bytes);
+    this.cap = next;
+    this.refresh();
+  }
+
+  write(firstRow: number, src: Float32Array, count = 1, srcOffset = 0): void {
+    const dim = this.dim;
+    if (firstRow < 0 || firstRow + count > this.cap) throw new RangeError(`rows ${firstRow}..${firstRow + count} outside capacity ${this.cap}`);
+    const data = this.store();
+    const at = this.vecBase / 4 + firstRow * dim;
+    data.set(src.subarray(srcOffset, srcOffset + count * dim), at);
+    if (this.metric === 'cosine') {
+      for (let r = 0; r < count; r++) normaliseInPlace(data, at + r * dim, dim);
+    }
+  }
+
+  read(row: number): Float32Array {
+    if (row < 0 || row >= this.cap) throw new RangeError(`row ${row} outside capacity ${this.cap}`);
+    const at = this.vecBase / 4 + row * this.dim;
+    return this.store().slice(at, at + this.dim);
+  }
+
+  createProbe(maxBatch: number): DistanceProbe {
+    if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be an integer ≥ 1, got ${maxBatch}`);
+    const at = this.heap.carve(probeBytes(maxBatch, this.dim));
+    const [rows, row] = this.functions();
+    const probe = new WasmProbe(maxBatch, at, this.dim, this.metric === 'cosine', rows, row);
+    // Carving may have grown the memory (from any thread), so the views are made over a fresh buffer.
+    probe.rebind(this.buffer(at + probe.scratchBytes), this.vecBase);
+    this.probes.push(probe);
+    return probe;
+  }
+
+  /** The metric's pair of kernels, chosen once per probe: no branch on the metric per call. */
+  private functions(): [RowsFn, RowFn] {
+    const k = this.kernels;
+    if (this.metric === 'l2') return [k.l2Rows, k.l2Row];
+    // cosine rows and queries are unit vectors: the float32 dot is exact enough; ip sums in float64.
+    return this.metric === 'cosine' ? [k.dotRows, k.dotRow] : [k.ipRows, k.ipRow];
+  }
+
+  handle(): WasmSpaceHandle {
+    return { kernel: this.kernelName, dim: this.dim, metric: this.metric, capacity: this.cap, memory: this.memory, vecBase: this.vecBase };
+  }
+
+  /**
+   * An attached space gives its probes' scratch back for later probes (a worker pool re-attaching
+   * every batch reuses it); the owner drops its views, and the memory goes when no thread
+   * references it any more (a WebAssembly.Memory cannot be freed explicitly). Probes of a disposed
+   * space refuse further calls.
+   */
+  dispose(): void {
+    for (const p of this.probes) {
+      p.retire();
+      if (this.attached) this.heap.release(p.scratchAt, p.scratchBytes);
+    }
+    this.probes.length = 0;
+    this.cap = 0;
+    this.data = new Float32Array(0);
+  }
+
+  /** Re-make every view over the current buffer: the stale-view bug of the predecessor lives here. */
+  private refresh(): void {
+    const buffer = this.buffer(this.vecBase + this.cap * this.rowBytes);
+    this.data = new Float32Array(buffer);
+    for (const p of this.probes) p.rebind(buffer, this.vecBase);
+  }
+
+  /** The store view, re-made if the memory grew past it (a worker carving scratch grows it too). */
+  private store(): Float32Array {
+    const end = this.vecBase + this.cap * this.rowBytes;
+    if (this.data.byteLength < end) this.data = new Float32Array(this.buffer(end));
+    return this.data;
+  }
+
+  /** The memory's buffer, covering at least `bytes`. */
+  private buffer(bytes: number): ArrayBuffer | SharedArrayBuffer {
+    let buffer = this.memory.buffer;
+    if (buffer.byteLength < bytes) {
+      // Another thread grew the memory and this thread's buffer object is not refreshed yet.
+      ensureBytes(this.memory, bytes);
+      buffer = this.memory.buffer;
+    }
+    return buffer;
+  }
+}
+
+function checkSize(bytes: number, rows: number): void {
+  if (bytes > MAX_BYTES) throw new RangeError(`${rows} rows do not fit in a wasm32 memory (4 GiB)`);
+}
