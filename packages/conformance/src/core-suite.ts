@@ -119,6 +119,20 @@ export function coreSuite(label: string, load: Promise<KernelLoad>, { n = 10_000
       expect(Array.from(index.get(100))).toEqual([1, 0]);
     });
 
+    it('queued batches get distinct ids, and a queued id clash rejects only the later batch', async () => {
+      const index = new HnswIndex({ dim: 32, M: 8, efConstruction: 32, kernel: k, seed: 3 });
+      const rows = (from: number, n: number) => small.base.subarray(from * 32, (from + n) * 32);
+      const [a, b] = await Promise.all([index.addBatch(rows(0, 10)), index.addBatch(rows(10, 10))]);
+      expect(new Set([...a, ...b]).size).toBe(20);
+      const first = index.addBatch(rows(20, 2), { ids: [500, 501] });
+      const clash = index.addBatch(rows(22, 2), { ids: [600, 500] });
+      await first;
+      await expect(clash).rejects.toThrow(/id 500 .*already in the index/);
+      expect(index.size).toBe(22);
+      expect(index.has(600)).toBe(false);
+      expect(index.check().problems).toEqual([]);
+    });
+
     it('counts work and times phases; timing can be switched off', async () => {
       const index = await build();
       const s = index.stats();

@@ -65,6 +65,37 @@ export function kernelConformance(label: string, load: Promise<KernelLoad>): voi
       });
     }
 
+    for (const metric of METRICS) {
+      it(`${metric}: rowToRows and firstNearer match the reference and leave the query as it was`, () => {
+        for (const dim of [3, 16, 100, 128, 768]) {
+          const rng = new SeededRandom(dim + 101);
+          const n = 33;
+          const space = kernel.createSpace({ dim, metric, capacity: n });
+          space.write(0, randomRows(rng, n, dim), n);
+          const probe = space.createProbe(n);
+          const rows = Array.from({ length: n - 1 }, (_, i) => i + 1);
+          probe.setQuery(randomRows(rng, 1, dim));
+          probe.ids.set(rows);
+          probe.toRows(rows.length);
+          const before = Array.from(probe.out.subarray(0, rows.length));
+          probe.rowToRows(0, rows.length);
+          expect(mismatches(space, metric, space.read(0), rows, probe.out), `${kernel.name} ${metric} dim ${dim} rowToRows`).toEqual([]);
+          const fromRow = Array.from(probe.out.subarray(0, rows.length));
+          // Bounds at, between and beyond the distances: firstNearer is the first strictly nearer one.
+          const sorted = [...fromRow].sort((a, b) => a - b);
+          for (const bound of [sorted[0], sorted[5], sorted[5] + 1e-3, sorted[rows.length - 1] + 1, -Infinity]) {
+            const expected = fromRow.findIndex((d) => d < bound);
+            expect(probe.firstNearer(0, rows.length, bound), `${metric} dim ${dim} bound ${bound}`).toBe(expected < 0 ? rows.length : expected);
+          }
+          expect(probe.firstNearer(0, 0, 1e9)).toBe(0);
+          probe.ids.set(rows);
+          probe.toRows(rows.length);
+          expect(Array.from(probe.out.subarray(0, rows.length)), 'the query is unchanged').toEqual(before);
+          space.dispose();
+        }
+      });
+    }
+
     it('cosine spaces store unit vectors', () => {
       const space = kernel.createSpace({ dim: 17, metric: 'cosine', capacity: 8 });
       space.write(0, randomRows(new SeededRandom(3), 8, 17, 50), 8);

@@ -1,15 +1,2 @@
-import type { SearchResult } from '@hnswlab/core';
-
-/**
- * recall@k counted by distance, as ann-benchmarks does: a returned neighbour counts when its distance
- * is within the k-th exact distance (plus a small epsilon), so ties and duplicates are not miscounted.
- */
-export function recallByDistance(found: SearchResult, exact: SearchResult, k: number, epsilon = 1e-3): number {
-  if (exact.distances.length === 0) return 1;
-  const threshold = exact.distances[Math.min(k, exact.distances.length) - 1];
-  let hits = 0;
-  for (let i = 0; i < Math.min(k, found.distances.length); i++) {
-    if (found.distances[i] <= threshold + epsilon * Math.max(1, Math.abs(threshold))) hits++;
-  }
-  return hits / Math.min(k, exact.distances.length);
-}
+// recall@k by distance lives in @hnswlab/datasets, shared with the harness; re-exported here so the suites keep their import.
+export { recallByDistance } from '@hnswlab/datasets';

@@ -93,6 +93,15 @@ export interface DistanceProbe {
   toRows(count: number): void;
   /** distance(query, row). */
   toRow(row: number): number;
+  /** out[i] = distance(stored row `row`, ids[i]) for i < count, in one call; the query is left as it was. */
+  rowToRows(row: number, count: number): void;
+  /**
+   * The neighbour heuristic's test in one call: scanning ids[0..count) in order, the first i with
+   * distance(stored row `row`, ids[i]) < bound, or count when there is none. Stops there, inside the
+   * kernel, so a rejection costs as few distances as a per-pair loop without a crossing per pair.
+   * The query is left as it was; out is scratch.
+   */
+  firstNearer(row: number, count: number, bound: number): number;
 }
 
 /** Options of {@link InsertStrategy.insert}. */

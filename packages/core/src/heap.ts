@@ -49,10 +49,19 @@ export class PairHeap {
 
   /** Removes the top; read it with topKey()/topRow() first. */
   pop(): void {
-    const keys = this.keys, rows = this.rows;
     const n = --this.size;
     if (n <= 0) return;
-    const k = keys[n], r = rows[n];
+    this.siftDown(this.keys[n], this.rows[n], n);
+  }
+
+  /** pop() then push(key, row) in one sift: a full result set evicting its worst. */
+  replaceTop(key: number, row: number): void {
+    this.siftDown(key * this.sign, row * this.sign, this.size);
+  }
+
+  /** Place the signed pair (k, r) from the root down, in a heap of n entries. */
+  private siftDown(k: number, r: number, n: number): void {
+    const keys = this.keys, rows = this.rows;
     let i = 0;
     for (;;) {
       let child = 2 * i + 1;

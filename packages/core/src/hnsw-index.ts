@@ -3,6 +3,7 @@ import { checkGraph, type GraphReport } from './check.js';
 import { Counters, now } from './counters.js';
 import { Graph, H_DELETED, type GraphSnapshot } from './graph.js';
 import { Inserter } from './inserter.js';
+import { resolveMerger, type IndexMerger, type MergeOptions, type MergeReport } from './merger-registry.js';
 import { Rng, drawLevel } from './rng.js';
 import { resolveStrategy } from './strategy-registry.js';
 import { checkId, checkMetric, checkPositiveInt, checkVectors } from './validate.js';
@@ -111,17 +112,19 @@ export class HnswIndex {
    * anything is written: on bad input the index is unchanged. Calls are queued, one batch at a time.
    */
   addBatch(vectors: Float32Array, options: AddBatchOptions = {}): Promise<Uint32Array> {
-    let ids: Uint32Array;
     let strategy: InsertStrategy;
     try {
       checkVectors(vectors, this.dim, this.metric, 'vectors', true);
       strategy = resolveStrategy(options.strategy ?? 'batched');
       if (options.threads !== undefined) checkPositiveInt('threads', options.threads);
-      ids = this.checkBatchIds(vectors.length / this.dim, options.ids);
+      if (options.ids !== undefined) this.checkBatchIds(vectors.length / this.dim, options.ids);
     } catch (err) {
       return Promise.reject(err);
     }
     const run = this.queue.then(async () => {
+      // Ids are (re)checked and assigned when the batch runs, not when it was queued: batches queued
+      // before it may have taken the same ids in the meantime.
+      const ids = this.checkBatchIds(vectors.length / this.dim, options.ids);
       this.busy = true;
       try {
         await strategy.insert(this, vectors, ids, options);
@@ -137,7 +140,45 @@ export class HnswIndex {
     return run;
   }
 
-  /** The k nearest live vectors to `query`, nearest first. ef (beam width) defaults to max(k, efSearch). */
+  /**
+   * Add every live vector of `source` (same dim, metric, M and kernel) under its id: each row's search
+   * starts from its neighbours in `source` instead of a full descent, except for a join set that
+   * covers them (Lucene's merge). Needs the merger of '@hnswlab/strategies' (registerAll()). Queued
+   * with this index's and the source's batches; an id in both indexes, or a failure, leaves this index unchanged.
+   */
+  merge(source: HnswIndex, options: MergeOptions = {}): Promise<MergeReport> {
+    let merger: IndexMerger;
+    try {
+      if (!(source instanceof HnswIndex)) throw new TypeError('merge needs another HnswIndex');
+      if (source === this) throw new RangeError('an index cannot be merged into itself');
+      const mismatch = (['dim', 'metric', 'M'] as const).find((key) => source[key] !== this[key]);
+      if (mismatch) throw new RangeError(`cannot merge: ${mismatch} differs (${String(source[mismatch])} into ${String(this[mismatch])})`);
+      if (source.kernel.name !== this.kernel.name) throw new RangeError(`cannot merge: kernel differs (${source.kernel.name} into ${this.kernel.name})`);
+      if (options.threads !== undefined) checkPositiveInt('threads', options.threads);
+      merger = resolveMerger();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const run = Promise.all([this.queue, source.queue]).then(async () => {
+      this.busy = source.busy = true;
+      try {
+        return await merger(this, source, options);
+      } finally {
+        this.busy = source.busy = false;
+      }
+    });
+    this.queue = source.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /**
+   * The k nearest live vectors to `query`, nearest first. ef (beam width) defaults to max(k, efSearch).
+   * While an addBatch runs in worker threads, a search sees the graph as the workers leave it at that
+   * moment: rows of the batch may come back before the batch resolves.
+   */
   search(query: Float32Array, k: number, options: { ef?: number } = {}): SearchResult {
     checkVectors(query, this.dim, this.metric, 'query');
     checkPositiveInt('k', k);

@@ -1,6 +1,7 @@
 export { HnswIndex, type AddBatchOptions, type HnswIndexOptions } from './hnsw-index.js';
 export { BruteForceIndex } from './brute-force-index.js';
 export { registerStrategy, listStrategies, resolveStrategy } from './strategy-registry.js';
+export { registerMerger, type IndexMerger, type MergeOptions, type MergeReport } from './merger-registry.js';
 export { sequential } from './strategies/sequential.js';
 export { batched } from './strategies/batched.js';
 export { PHASE_FUNCTIONS, PHASE_CLASSES } from './phase-map.js';

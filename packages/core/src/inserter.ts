@@ -1,7 +1,7 @@
 import type { DistanceProbe, VectorSpace } from './contracts.js';
 import { Counters, now } from './counters.js';
 import { H_ENTRY, H_GLOBAL_LOCK, H_MAX_LEVEL, type Graph } from './graph.js';
-import { Searcher } from './searcher.js';
+import { Searcher, unlockWord } from './searcher.js';
 
 /**
  * Links rows into the graph (Malkov & Yashunin, Algorithms 1 and 4): greedy descent through the upper
@@ -52,7 +52,7 @@ export class Inserter extends Searcher {
     // so the entry point never points at a half-linked row.
     let holdsGlobal = false;
     if (this.locking && level > Atomics.load(header, H_MAX_LEVEL)) {
-      this.lockSlot(H_GLOBAL_LOCK);
+      this.lockWord(header, H_GLOBAL_LOCK);
       holdsGlobal = true;
     }
     try {
@@ -89,8 +89,35 @@ export class Inserter extends Searcher {
       if (level > maxLevel) this.setEntry(row, level);
       c.inserts++;
     } finally {
-      if (holdsGlobal) Atomics.store(header, H_GLOBAL_LOCK, 0);
+      if (holdsGlobal) unlockWord(header, H_GLOBAL_LOCK);
     }
+  }
+
+  /**
+   * Link a level-0 row by one beam search at level 0 started from `entries` (rows already linked),
+   * skipping the descent from the entry point: the seeded insertion of a graph merge, where the row's
+   * neighbours in its source graph say where it belongs. `ef` may be below efConstruction. With no
+   * entries it falls back to {@link insert}.
+   */
+  insertFrom(row: number, entries: Int32Array, count: number, ef = this.efConstruction): void {
+    const g = this.graph, c = this.counters;
+    if (g.levels[row] !== 0) throw new RangeError(`insertFrom links level-0 rows only; row ${row} has level ${g.levels[row]}`);
+    if (count === 0) {
+      this.insert(row);
+      return;
+    }
+    const timing = c.timing;
+    let t = timing ? now() : 0;
+    this.probe.setQueryRow(row);
+    this.searchLayerFrom(entries, count, ef, 0, false, row);
+    const n = this.sortedCandidates();
+    if (timing) t = this.lap(t, 'neighborSearch');
+    if (n > 0) {
+      const kept = this.selectNeighbors(this.sortedRows, this.sortedDists, n, g.M, this.chosen, this.chosenDists);
+      this.connect(row, 0, kept);
+    }
+    if (timing) this.lap(t, 'connectionManagement');
+    c.inserts++;
   }
 
   private lap(t: number, phase: 'navigation' | 'neighborSearch' | 'connectionManagement'): number {
@@ -122,40 +149,31 @@ export class Inserter extends Searcher {
 
   /**
    * The neighbour-selection heuristic: walk candidates nearest first and keep one only if it is nearer
-   * to the query than to every neighbour already kept, up to `max`. Most rejections come from the
-   * nearest kept neighbours, so a candidate is compared against them in batched chunks of doubling
-   * size (1, 2, 4, ...): few calls across the kernel boundary, and little work after a rejection.
+   * to the query than to every neighbour already kept, up to `max`. The kept list lives in the pair
+   * probe's ids, so each candidate costs one kernel call that stops at the first kept neighbour
+   * nearer than the query (firstNearer): a per-pair loop's work without a crossing per pair.
    */
   selectNeighbors(rows: Int32Array, dists: Float32Array, n: number, max: number, outRows: Int32Array, outDists: Float32Array): number {
     if (n <= max) {
-      outRows.set(rows.subarray(0, n));
-      outDists.set(dists.subarray(0, n));
+      for (let i = 0; i < n; i++) {
+        outRows[i] = rows[i];
+        outDists[i] = dists[i];
+      }
       return n;
     }
     const probe = this.pairProbe;
     let kept = 0;
     for (let i = 0; i < n && kept < max; i++) {
       const cand = rows[i], dc = dists[i];
-      let good = true;
-      if (kept > 0) probe.setQueryRow(cand);
-      for (let from = 0, chunk = 1; good && from < kept; from += chunk, chunk *= 2) {
-        const m = Math.min(chunk, kept - from);
-        probe.ids.set(outRows.subarray(from, from + m));
-        probe.toRows(m);
-        this.counters.distanceEvals += m;
-        const out = probe.out;
-        for (let j = 0; j < m; j++) {
-          if (out[j] < dc) {
-            good = false;
-            break;
-          }
-        }
+      if (kept > 0) {
+        const at = probe.firstNearer(cand, kept, dc);
+        this.counters.distanceEvals += at < kept ? at + 1 : kept;
+        if (at < kept) continue;
       }
-      if (good) {
-        outRows[kept] = cand;
-        outDists[kept] = dc;
-        kept++;
-      }
+      probe.ids[kept] = cand;
+      outRows[kept] = cand;
+      outDists[kept] = dc;
+      kept++;
     }
     return kept;
   }
@@ -200,11 +218,10 @@ export class Inserter extends Searcher {
   private reprune(nb: number, list: Int32Array, off: number, n: number, row: number, max: number): void {
     const probe = this.pairProbe;
     const rows = this.pruneRows, dists = this.pruneDists;
-    probe.setQueryRow(nb);
     const ids = probe.ids;
     for (let j = 0; j < n; j++) ids[j] = list[off + 1 + j];
     ids[n] = row;
-    probe.toRows(n + 1);
+    probe.rowToRows(nb, n + 1);
     this.counters.distanceEvals += n + 1;
     const out = probe.out;
     // Insertion sort by (distance, row): at most 2·M + 1 entries.
@@ -222,16 +239,5 @@ export class Inserter extends Searcher {
     const kept = this.selectNeighbors(rows, dists, n + 1, max, this.prunedRows, this.prunedDists);
     for (let j = 0; j < kept; j++) list[off + 1 + j] = this.prunedRows[j];
     list[off] = kept;
-  }
-
-  private lockSlot(slot: number): void {
-    const header = this.graph.header;
-    const t0 = now();
-    let spins = 0;
-    while (Atomics.compareExchange(header, slot, 0, 1) !== 0) spins++;
-    if (spins > 0) {
-      this.counters.lockSpins += spins;
-      this.counters.lockWait += now() - t0;
-    }
   }
 }

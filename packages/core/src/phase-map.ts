@@ -12,7 +12,11 @@ import type { Phase } from './contracts.js';
 export const PHASE_FUNCTIONS: Readonly<Record<string, Phase>> = {
   'Searcher.greedy': 'navigation',
   'Searcher.searchLayer': 'neighborSearch',
+  'Searcher.expand': 'neighborSearch',
   'Searcher.gatherUnvisited': 'neighborSearch',
+  // Added for @hnswlab/flame: both run inside the neighborSearch timer (Inserter.insert, insertFrom).
+  'Searcher.searchLayerFrom': 'neighborSearch',
+  'Inserter.sortedCandidates': 'neighborSearch',
   'Inserter.selectNeighbors': 'connectionManagement',
   'Inserter.connect': 'connectionManagement',
   'Inserter.reprune': 'connectionManagement',

@@ -106,15 +106,61 @@ export class Searcher {
    * `exclude` is a row never to return (the row being inserted), or −1.
    */
   searchLayer(entry: number, entryDist: number, ef: number, level: number, skipDeleted: boolean, exclude = -1): void {
+    const epoch = this.startSearch(exclude);
+    this.visited[entry] = epoch;
+    this.seed(entry, entryDist, skipDeleted);
+    this.expand(ef, level, skipDeleted, epoch);
+  }
+
+  /**
+   * Beam search at one level started from several entries at once (duplicates and `exclude` skipped,
+   * their distances computed here in batched calls): a merge knows where a row belongs from the graph
+   * it came from, so it starts there instead of descending from the entry point. Leaves the nearest
+   * `ef` rows in `results` like {@link searchLayer}.
+   */
+  searchLayerFrom(entries: Int32Array, count: number, ef: number, level: number, skipDeleted: boolean, exclude = -1): void {
+    const epoch = this.startSearch(exclude);
+    const visited = this.visited, probe = this.probe, res = this.results;
+    for (let i = 0; i < count; ) {
+      const ids = probe.ids;
+      let m = 0;
+      for (; i < count && m < probe.maxBatch; i++) {
+        const r = entries[i];
+        if (visited[r] !== epoch) {
+          visited[r] = epoch;
+          ids[m++] = r;
+        }
+      }
+      if (m === 0) continue;
+      probe.toRows(m);
+      this.counters.distanceEvals += m;
+      const out = probe.out;
+      for (let j = 0; j < m; j++) {
+        this.seed(ids[j], out[j], skipDeleted);
+        if (res.size > ef) res.pop();
+      }
+    }
+    this.expand(ef, level, skipDeleted, epoch);
+  }
+
+  private startSearch(exclude: number): number {
+    const epoch = this.nextEpoch();
+    this.candidates.clear();
+    this.results.clear();
+    if (exclude >= 0) this.visited[exclude] = epoch;
+    return epoch;
+  }
+
+  /** A starting point: a candidate to expand, and a result unless it is a tombstone being skipped. */
+  private seed(row: number, dist: number, skipDeleted: boolean): void {
+    this.candidates.push(dist, row);
+    if (!(skipDeleted && this.graph.deleted[row])) this.results.push(dist, row);
+  }
+
+  /** The beam search proper: expand the nearest candidate while it can still improve the ef results. */
+  private expand(ef: number, level: number, skipDeleted: boolean, epoch: number): void {
     const cand = this.candidates, res = this.results, c = this.counters;
     const deleted = this.graph.deleted;
-    const epoch = this.nextEpoch();
-    cand.clear();
-    res.clear();
-    this.visited[entry] = epoch;
-    if (exclude >= 0) this.visited[exclude] = epoch;
-    cand.push(entryDist, entry);
-    if (!(skipDeleted && deleted[entry])) res.push(entryDist, entry);
     while (cand.size > 0) {
       const d0 = cand.topKey();
       if (res.size >= ef && d0 > res.topKey()) break;
@@ -132,8 +178,8 @@ export class Searcher {
           const nb = ids[i];
           cand.push(d, nb);
           if (skipDeleted && deleted[nb]) continue;
-          res.push(d, nb);
-          if (res.size > ef) res.pop();
+          if (res.size < ef) res.push(d, nb);
+          else res.replaceTop(d, nb);
         }
       }
     }
@@ -159,16 +205,38 @@ export class Searcher {
   }
 
   lock(row: number): void {
-    const locks = this.graph.locks;
-    if (Atomics.compareExchange(locks, row, 0, 1) === 0) return;
-    const t0 = now();
-    let spins = 0;
-    while (Atomics.compareExchange(locks, row, 0, 1) !== 0) spins++;
-    this.counters.lockSpins += spins + 1;
-    this.counters.lockWait += now() - t0;
+    this.lockWord(this.graph.locks, row);
   }
 
   unlock(row: number): void {
-    Atomics.store(this.graph.locks, row, 0);
+    unlockWord(this.graph.locks, row);
   }
+
+  /**
+   * Take a lock word (0 free, 1 held, 2 held with waiters). Spin briefly, then sleep in Atomics.wait:
+   * on an oversubscribed machine a descheduled holder would otherwise cost the spinner whole time slices.
+   */
+  protected lockWord(words: Int32Array, at: number): void {
+    let c = Atomics.compareExchange(words, at, 0, 1);
+    if (c === 0) return;
+    const t0 = now();
+    let spins = 0;
+    for (; spins < SPINS_BEFORE_WAIT && c !== 0; spins++) c = Atomics.compareExchange(words, at, 0, 1);
+    if (c !== 0) {
+      if (c !== 2) c = Atomics.exchange(words, at, 2);
+      while (c !== 0) {
+        Atomics.wait(words, at, 2);
+        c = Atomics.exchange(words, at, 2);
+      }
+    }
+    this.counters.lockSpins += spins + 1;
+    this.counters.lockWait += now() - t0;
+  }
+}
+
+const SPINS_BEFORE_WAIT = 64;
+
+/** Release a lock word taken by {@link Searcher.lockWord}, waking one sleeper if there are any. */
+export function unlockWord(words: Int32Array, at: number): void {
+  if (Atomics.exchange(words, at, 0) === 2) Atomics.notify(words, at, 1);
 }

@@ -19,6 +19,7 @@ export class JsKernel implements DistanceKernel {
       throw new Error(`the js kernel cannot attach a space made by kernel '${handle.kernel}'`);
     }
     const { dim, metric, capacity } = handle;
-    return new SharedF32Space(this.name, dim, metric, capacity, metric === 'l2' ? makeL2 : makeDot, handle.buffer, true);
+    const attached = { buffer: handle.buffer, byteOffset: Number(handle.byteOffset ?? 0), capacity };
+    return new SharedF32Space(this.name, dim, metric, capacity, metric === 'l2' ? makeL2 : makeDot, { attached });
   }
 }

@@ -25,6 +25,10 @@ abstract class ScalarProbe implements StoreProbe {
     this.q = this.own;
   }
 
+  get scratchBytes(): number {
+    return this.ids.byteLength + this.out.byteLength + this.own.byteLength;
+  }
+
   setQuery(vector: Float32Array, offset = 0): void {
     this.own.set(vector.subarray(offset, offset + this.dim));
     if (this.normalise) normaliseInPlace(this.own, 0, this.dim);
@@ -37,19 +41,34 @@ abstract class ScalarProbe implements StoreProbe {
     this.qOff = row * this.dim;
   }
 
-  abstract toRows(count: number): void;
-  abstract toRow(row: number): number;
-}
+  /** The formula: distance between the dim floats of q at a and of the store at b. */
+  protected abstract distance(q: Float32Array, a: number, b: number): number;
 
-export class L2Probe extends ScalarProbe {
   toRows(count: number): void {
-    const ids = this.ids, out = this.out;
-    for (let i = 0; i < count; i++) out[i] = this.toRow(ids[i]);
+    const ids = this.ids, out = this.out, q = this.q, qOff = this.qOff, dim = this.dim;
+    for (let i = 0; i < count; i++) out[i] = this.distance(q, qOff, ids[i] * dim);
   }
 
   toRow(row: number): number {
-    const data = this.data, q = this.q, dim = this.dim;
-    let a = this.qOff, b = row * dim;
+    return this.distance(this.q, this.qOff, row * this.dim);
+  }
+
+  rowToRows(row: number, count: number): void {
+    const ids = this.ids, out = this.out, data = this.data, dim = this.dim, a = row * dim;
+    for (let i = 0; i < count; i++) out[i] = this.distance(data, a, ids[i] * dim);
+  }
+
+  firstNearer(row: number, count: number, bound: number): number {
+    const ids = this.ids, data = this.data, dim = this.dim, a = row * dim;
+    // Compared as float32, the value toRows would write, so both paths agree on every bound.
+    for (let i = 0; i < count; i++) if (Math.fround(this.distance(data, a, ids[i] * dim)) < bound) return i;
+    return count;
+  }
+}
+
+export class L2Probe extends ScalarProbe {
+  protected distance(q: Float32Array, a: number, b: number): number {
+    const data = this.data, dim = this.dim;
     const end4 = a + (dim & ~3), end = a + dim;
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (; a < end4; a += 4, b += 4) {
@@ -66,14 +85,8 @@ export class L2Probe extends ScalarProbe {
 
 /** ip and cosine: 1 − dot (cosine spaces hold unit vectors). */
 export class DotProbe extends ScalarProbe {
-  toRows(count: number): void {
-    const ids = this.ids, out = this.out;
-    for (let i = 0; i < count; i++) out[i] = this.toRow(ids[i]);
-  }
-
-  toRow(row: number): number {
-    const data = this.data, q = this.q, dim = this.dim;
-    let a = this.qOff, b = row * dim;
+  protected distance(q: Float32Array, a: number, b: number): number {
+    const data = this.data, dim = this.dim;
     const end4 = a + (dim & ~3), end = a + dim;
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (; a < end4; a += 4, b += 4) {

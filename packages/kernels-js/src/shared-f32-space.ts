@@ -3,7 +3,25 @@ import type { DistanceProbe, Metric, SpaceHandle, VectorSpace } from '@hnswlab/c
 /** A probe over a flat Float32Array store; the space swaps `data` when it grows. */
 export interface StoreProbe extends DistanceProbe {
   data: Float32Array;
+  /** Bytes of scratch the probe holds (ids, out, query buffers). */
+  readonly scratchBytes: number;
 }
+
+/** Where an attached space finds its rows: the owner's buffer and the view's place in it. */
+export interface SharedRegion {
+  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
+  readonly capacity: number;
+}
+
+export interface SharedF32SpaceOptions {
+  /** Allocates `floats` float32 over a SharedArrayBuffer (e.g. cache-line aligned). Default: a plain one. */
+  readonly allocate?: (floats: number) => Float32Array;
+  /** Attach to rows another thread owns, instead of allocating; such a space never grows. */
+  readonly attached?: SharedRegion;
+}
+
+const plainShared = (floats: number) => new Float32Array(new SharedArrayBuffer(floats * 4));
 
 export type ProbeFactory = (space: SharedF32Space, maxBatch: number) => StoreProbe;
 
@@ -14,6 +32,8 @@ export type ProbeFactory = (space: SharedF32Space, maxBatch: number) => StorePro
 export class SharedF32Space implements VectorSpace {
   data: Float32Array;
   private readonly probes: StoreProbe[] = [];
+  private readonly allocate: (floats: number) => Float32Array;
+  private readonly attached: boolean;
 
   constructor(
     readonly kernelName: string,
@@ -21,10 +41,11 @@ export class SharedF32Space implements VectorSpace {
     readonly metric: Metric,
     capacity: number,
     private readonly makeProbe: ProbeFactory,
-    buffer?: SharedArrayBuffer,
-    private readonly attached = false,
+    { allocate = plainShared, attached }: SharedF32SpaceOptions = {},
   ) {
-    this.data = new Float32Array(buffer ?? new SharedArrayBuffer(Math.max(1, capacity) * dim * 4));
+    this.allocate = allocate;
+    this.attached = attached !== undefined;
+    this.data = attached ? new Float32Array(attached.buffer, attached.byteOffset, attached.capacity * dim) : allocate(Math.max(1, capacity) * dim);
   }
 
   get capacity(): number {
@@ -33,15 +54,15 @@ export class SharedF32Space implements VectorSpace {
 
   get byteLength(): number {
     let scratch = 0;
-    for (const p of this.probes) scratch += p.ids.byteLength + p.out.byteLength + this.dim * 4;
-    return this.data.byteLength + scratch;
+    for (const p of this.probes) scratch += p.scratchBytes;
+    return this.data.buffer.byteLength + scratch;
   }
 
   reserve(rows: number): void {
     if (rows <= this.capacity) return;
     if (this.attached) throw new Error('an attached space cannot grow: reserve capacity in the owning thread first');
     const next = Math.max(rows, Math.ceil(this.capacity * 1.5));
-    const data = new Float32Array(new SharedArrayBuffer(next * this.dim * 4));
+    const data = this.allocate(next * this.dim);
     data.set(this.data);
     this.data = data;
     for (const p of this.probes) p.data = data;
@@ -69,7 +90,14 @@ export class SharedF32Space implements VectorSpace {
   }
 
   handle(): SpaceHandle {
-    return { kernel: this.kernelName, dim: this.dim, metric: this.metric, capacity: this.capacity, buffer: this.data.buffer as SharedArrayBuffer };
+    return {
+      kernel: this.kernelName,
+      dim: this.dim,
+      metric: this.metric,
+      capacity: this.capacity,
+      buffer: this.data.buffer as SharedArrayBuffer,
+      byteOffset: this.data.byteOffset,
+    };
   }
 
   dispose(): void {

@@ -1,4 +1,3 @@
-export { AlignedF32Space, type AlignedRegion } from './aligned-f32-space.js';
 export { createKernel, supportedSimdPaths, type NativeKernelOptions } from './create-kernel.js';
 export { NativeUnavailableError } from './load-addon.js';
 export type { NativeAddon, NativeProbeHandle } from './native-addon.js';

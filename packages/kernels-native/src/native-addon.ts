@@ -11,6 +11,10 @@ export interface NativeProbeHandle {
   toRow(row: number): number;
   /** Copy a stored row into the query buffers (float32 and float64). */
   setQueryRow(row: number): void;
+  /** out[i] = distance(stored row, ids[i]) for i < count, leaving the query as it was. */
+  rowToRows(row: number, count: number): void;
+  /** The first i < count with distance(stored row, ids[i]) < bound, or count. */
+  firstNearer(row: number, count: number, bound: number): number;
 }
 
 /** What build/Release/hnswlab_native.node exports (native/src/addon.cc). */

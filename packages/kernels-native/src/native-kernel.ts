@@ -1,18 +1,19 @@
 import type { DistanceKernel, KernelDescriptor, SpaceHandle, SpaceOptions, VectorSpace } from '@hnswlab/core/contracts';
-import { AlignedF32Space } from './aligned-f32-space.js';
+import { SharedF32Space, type ProbeFactory } from '@hnswlab/kernels-js';
 import { alignedShared } from './aligned-shared.js';
 import type { NativeAddon } from './native-addon.js';
 import { NativeProbe } from './native-probe.js';
 import type { SimdPath } from './simd-path.js';
 
 /**
- * The native kernel: rows in a SharedArrayBuffer (the js kernel's layout, starting on a cache line),
+ * The native kernel: rows in the js kernel's SharedF32Space, allocated to start on a cache line (the
+ * AVX-512 loops read rows that straddle cache lines up to 35% slower),
  * distances in C++ on one SIMD path chosen when the kernel is created.
  */
 export class NativeKernel implements DistanceKernel {
   readonly name: string;
   readonly descriptor: KernelDescriptor;
-  private readonly makeProbe: (space: AlignedF32Space, maxBatch: number) => NativeProbe;
+  private readonly makeProbe: ProbeFactory;
   private readonly allocate: (floats: number) => Float32Array;
 
   constructor(addon: NativeAddon, readonly path: SimdPath) {
@@ -24,7 +25,7 @@ export class NativeKernel implements DistanceKernel {
   }
 
   createSpace({ dim, metric, capacity }: SpaceOptions): VectorSpace {
-    return new AlignedF32Space(this.name, dim, metric, capacity, this.makeProbe, this.allocate);
+    return new SharedF32Space(this.name, dim, metric, capacity, this.makeProbe, { allocate: this.allocate });
   }
 
   attachSpace(handle: SpaceHandle): VectorSpace {
@@ -32,6 +33,6 @@ export class NativeKernel implements DistanceKernel {
     if (!handle.kernel.startsWith('native-') || !(buffer instanceof SharedArrayBuffer) || typeof byteOffset !== 'number') {
       throw new Error(`the native kernel cannot attach a space made by kernel '${handle.kernel}'`);
     }
-    return new AlignedF32Space(this.name, dim, metric, capacity, this.makeProbe, this.allocate, { buffer, byteOffset, capacity });
+    return new SharedF32Space(this.name, dim, metric, capacity, this.makeProbe, { allocate: this.allocate, attached: { buffer, byteOffset, capacity } });
   }
 }

@@ -36,6 +36,11 @@ export class NativeProbe implements StoreProbe {
     this.native.bind(this.store);
   }
 
+  get scratchBytes(): number {
+    // ids, out, the query in float32 and float64, and the addon's pair query in both precisions.
+    return this.ids.byteLength + this.out.byteLength + this.dim * 24;
+  }
+
   get data(): Float32Array {
     return this.store;
   }
@@ -62,5 +67,13 @@ export class NativeProbe implements StoreProbe {
 
   toRow(row: number): number {
     return this.native.toRow(row);
+  }
+
+  rowToRows(row: number, count: number): void {
+    this.native.rowToRows(row, count);
+  }
+
+  firstNearer(row: number, count: number, bound: number): number {
+    return this.native.firstNearer(row, count, bound);
   }
 }

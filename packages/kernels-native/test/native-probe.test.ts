@@ -1,6 +1,7 @@
 import { loadKernel } from '@hnswlab/conformance';
 import { SeededRandom } from '@hnswlab/datasets';
-import { createKernel, SIMD_PATHS, supportedSimdPaths, type AlignedF32Space } from '@hnswlab/kernels-native';
+import type { SharedF32Space } from '@hnswlab/kernels-js';
+import { createKernel, SIMD_PATHS, supportedSimdPaths } from '@hnswlab/kernels-native';
 import { loadAddon } from '../dist/load-addon.js';
 import { describe, expect, it } from 'vitest';
 
@@ -87,11 +88,11 @@ describe('native probe behaviour', () => {
 
   it('rows start on a cache line, before and after growth, and so do attached views', () => {
     const addon = loadAddon();
-    const space = kernel.createSpace({ dim: 32, metric: 'l2', capacity: 3 }) as AlignedF32Space;
+    const space = kernel.createSpace({ dim: 32, metric: 'l2', capacity: 3 }) as SharedF32Space;
     expect(addon.addressMod64(space.data)).toBe(0);
     space.reserve(1000);
     expect(addon.addressMod64(space.data)).toBe(0);
-    const attached = kernel.attachSpace(structuredClone(space.handle())) as AlignedF32Space;
+    const attached = kernel.attachSpace(structuredClone(space.handle())) as SharedF32Space;
     expect(attached.capacity).toBe(space.capacity);
     expect(addon.addressMod64(attached.data)).toBe(0);
   });

@@ -41,3 +41,12 @@ export function dotRows(query: usize, base: usize, dim: i32, ids: usize, out: us
 export function dotRow(query: usize, row: usize, dim: i32): f32 {
   return 1 - dot(query, row, dim);
 }
+
+/** The first i < count with 1 − dot(query, row ids[i]) < bound, or count: the neighbour heuristic's early-exit scan. */
+export function dotFirstNearer(query: usize, base: usize, dim: i32, ids: usize, count: i32, bound: f32): i32 {
+  const rowBytes = <usize>dim << 2;
+  for (let i = 0; i < count; i++) {
+    if (1 - dot(query, base + <usize>load<u32>(ids + (<usize>i << 2)) * rowBytes, dim) < bound) return i;
+  }
+  return count;
+}

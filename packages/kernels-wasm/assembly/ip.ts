@@ -39,3 +39,12 @@ export function ipRows(query: usize, base: usize, dim: i32, ids: usize, out: usi
 export function ipRow(query: usize, row: usize, dim: i32): f32 {
   return <f32>(1 - dot64(query, row, dim));
 }
+
+/** The first i < count with 1 − dot(query, row ids[i]) < bound, or count: the neighbour heuristic's early-exit scan. */
+export function ipFirstNearer(query: usize, base: usize, dim: i32, ids: usize, count: i32, bound: f32): i32 {
+  const rowBytes = <usize>dim << 2;
+  for (let i = 0; i < count; i++) {
+    if (<f32>(1 - dot64(query, base + <usize>load<u32>(ids + (<usize>i << 2)) * rowBytes, dim)) < bound) return i;
+  }
+  return count;
+}

@@ -54,3 +54,12 @@ export function l2Rows(query: usize, base: usize, dim: i32, ids: usize, out: usi
 export function l2Row(query: usize, row: usize, dim: i32): f32 {
   return l2(query, row, dim);
 }
+
+/** The first i < count with l2(query, row ids[i]) < bound, or count: the neighbour heuristic's early-exit scan. */
+export function l2FirstNearer(query: usize, base: usize, dim: i32, ids: usize, count: i32, bound: f32): i32 {
+  const rowBytes = <usize>dim << 2;
+  for (let i = 0; i < count; i++) {
+    if (l2(query, base + <usize>load<u32>(ids + (<usize>i << 2)) * rowBytes, dim) < bound) return i;
+  }
+  return count;
+}

@@ -78,38 +78,10 @@ if (run('kernels')) {
   }
 }
 
-/**
- * clusteredSet's recipe (50 centres ~ N(0, 3²), points ~ centre + N(0, 1)) over a splitmix32
- * generator: SeededRandom in @hnswlab/datasets repeats after 8,190 draws at the time of writing, so
- * its 10k clustered set holds only ~1,600 distinct rows. DATA=splitmix picks this one.
- */
-function clusteredSplitmix({ n, dim, queries, seed, clusters = 50, spread = 3 }) {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
-    z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
-    return ((z ^ (z >>> 15)) >>> 0) / 4294967296;
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-  const centres = Float64Array.from({ length: clusters * dim }, () => normal() * spread);
-  const draw = (m) => {
-    const v = new Float32Array(m * dim);
-    for (let i = 0; i < m; i++) {
-      const c = Math.floor(uniform() * clusters) * dim;
-      for (let j = 0; j < dim; j++) v[i * dim + j] = centres[c + j] + normal();
-    }
-    return v;
-  };
-  return { base: draw(n), queries: draw(queries) };
-}
-
 if (run('build')) {
   const n = 10_000, dim = 128, reps = Number(process.env.REPS ?? 3);
-  const splitmix = process.env.DATA === 'splitmix';
-  const data = splitmix ? clusteredSplitmix({ n, dim, queries: 200, seed: 7 }) : clusteredSet({ n, dim, queries: 200, seed: 7 });
-  console.log(`\nbuild ${n} × ${dim} clustered${splitmix ? ' (splitmix32 generator)' : ''}, M=16, efConstruction=200, batched strategy, best and median of ${reps} builds per kernel (alternating); recall@10 at ef=64 over 200 queries`);
+  const data = clusteredSet({ n, dim, queries: 200, seed: 7 });
+  console.log(`\nbuild ${n} × ${dim} clustered, M=16, efConstruction=200, batched strategy, best and median of ${reps} builds per kernel (alternating); recall@10 at ef=64 over 200 queries`);
   for (const metric of (process.env.METRICS ?? 'l2,cosine,ip').split(',')) {
     const rates = kernels.map(() => []);
     const recall = [];

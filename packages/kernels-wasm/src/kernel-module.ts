@@ -5,15 +5,20 @@ import { wasmApi, type WasmMemory } from './wasm-api.js';
 export type RowsFn = (query: number, base: number, dim: number, ids: number, out: number, count: number) => void;
 /** distance(query, the row at byte address `row`). */
 export type RowFn = (query: number, row: number, dim: number) => number;
+/** The first i < count with distance(query, row ids[i]) < bound, or count. */
+export type FirstNearerFn = (query: number, base: number, dim: number, ids: number, count: number, bound: number) => number;
 
 /** The compiled AssemblyScript kernels (assembly/), instantiated over one space's memory. */
 export interface KernelExports {
   readonly l2Rows: RowsFn;
   readonly l2Row: RowFn;
+  readonly l2FirstNearer: FirstNearerFn;
   readonly dotRows: RowsFn;
   readonly dotRow: RowFn;
+  readonly dotFirstNearer: FirstNearerFn;
   readonly ipRows: RowsFn;
   readonly ipRow: RowFn;
+  readonly ipFirstNearer: FirstNearerFn;
 }
 
 const WASM_URL = new URL('./kernels.wasm', import.meta.url);

@@ -1,7 +1,7 @@
 import type { DistanceProbe } from '@hnswlab/core/contracts';
-import type { RowFn, RowsFn } from './kernel-module.js';
+import type { FirstNearerFn, RowFn, RowsFn } from './kernel-module.js';
 import { align } from './space-memory.js';
-import { normaliseInPlace } from './normalise.js';
+import { normaliseInPlace } from '@hnswlab/kernels-js';
 
 /**
  * One thread's batched distance calls, with ids, out and its own query in the space's memory at a
@@ -31,6 +31,7 @@ export class WasmProbe implements DistanceProbe {
     private readonly normalise: boolean,
     private rows: RowsFn,
     private row: RowFn,
+    private nearer: FirstNearerFn,
   ) {
     this.scratchAt = at;
     this.idsAt = at;
@@ -59,7 +60,7 @@ export class WasmProbe implements DistanceProbe {
     this.ids = new Int32Array(0);
     this.out = new Float32Array(0);
     this.query = new Float32Array(0);
-    this.rows = this.row = () => {
+    this.rows = this.row = this.nearer = () => {
       throw new Error('this probe belongs to a disposed space');
     };
   }
@@ -85,5 +86,15 @@ export class WasmProbe implements DistanceProbe {
 
   toRow(row: number): number {
     return this.row(this.q, this.base + row * this.rowBytes, this.dim);
+  }
+
+  rowToRows(row: number, count: number): void {
+    if (count > this.maxBatch) throw new RangeError(`rowToRows(${count}) exceeds the probe's maxBatch ${this.maxBatch}`);
+    this.rows(this.base + row * this.rowBytes, this.base, this.dim, this.idsAt, this.outAt, count);
+  }
+
+  firstNearer(row: number, count: number, bound: number): number {
+    if (count > this.maxBatch) throw new RangeError(`firstNearer(${count}) exceeds the probe's maxBatch ${this.maxBatch}`);
+    return this.nearer(this.base + row * this.rowBytes, this.base, this.dim, this.idsAt, count, bound);
   }
 }

@@ -1,7 +1,7 @@
 import type { DistanceProbe, Metric, SpaceHandle, SpaceOptions, VectorSpace } from '@hnswlab/core/contracts';
-import { instantiateKernels, type KernelExports, type RowFn, type RowsFn } from './kernel-module.js';
+import { instantiateKernels, type FirstNearerFn, type KernelExports, type RowFn, type RowsFn } from './kernel-module.js';
 import { HEADER_BYTES, SpaceMemory, align, ensureBytes, probeBytes } from './space-memory.js';
-import { normaliseInPlace } from './normalise.js';
+import { normaliseInPlace } from '@hnswlab/kernels-js';
 import { MAX_PAGES, PAGE_BYTES, wasmApi, type WasmMemory } from './wasm-api.js';
 import { WasmProbe } from './wasm-probe.js';
 
@@ -109,20 +109,20 @@ export class WasmSpace implements VectorSpace {
   createProbe(maxBatch: number): DistanceProbe {
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be an integer ≥ 1, got ${maxBatch}`);
     const at = this.heap.carve(probeBytes(maxBatch, this.dim));
-    const [rows, row] = this.functions();
-    const probe = new WasmProbe(maxBatch, at, this.dim, this.metric === 'cosine', rows, row);
+    const [rows, row, firstNearer] = this.functions();
+    const probe = new WasmProbe(maxBatch, at, this.dim, this.metric === 'cosine', rows, row, firstNearer);
     // Carving may have grown the memory (from any thread), so the views are made over a fresh buffer.
     probe.rebind(this.buffer(at + probe.scratchBytes), this.vecBase);
     this.probes.push(probe);
     return probe;
   }
 
-  /** The metric's pair of kernels, chosen once per probe: no branch on the metric per call. */
-  private functions(): [RowsFn, RowFn] {
+  /** The metric's kernels, chosen once per probe: no branch on the metric per call. */
+  private functions(): [RowsFn, RowFn, FirstNearerFn] {
     const k = this.kernels;
-    if (this.metric === 'l2') return [k.l2Rows, k.l2Row];
+    if (this.metric === 'l2') return [k.l2Rows, k.l2Row, k.l2FirstNearer];
     // cosine rows and queries are unit vectors: the float32 dot is exact enough; ip sums in float64.
-    return this.metric === 'cosine' ? [k.dotRows, k.dotRow] : [k.ipRows, k.ipRow];
+    return this.metric === 'cosine' ? [k.dotRows, k.dotRow, k.dotFirstNearer] : [k.ipRows, k.ipRow, k.ipFirstNearer];
   }
 
   handle(): WasmSpaceHandle {

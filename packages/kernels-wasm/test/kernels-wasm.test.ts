@@ -12,18 +12,11 @@ coreSuite('wasm', load);
 /**
  * n rows near a random 8-d subspace of R^dim (latent N(0,1) through a fixed projection, plus 0.01
  * noise): distinct rows on which even a cheap graph finds every stored vector, so a miss means a
- * broken store or stale view, not a weak graph. splitmix32 normals: no repeats over 10^7+ draws.
+ * broken store or stale view, not a weak graph.
  */
 function subspaceRows(seed: number, n: number, dim: number, latent = 8): Float32Array {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
-    z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
-    return ((z ^ (z >>> 15)) >>> 0) / 4294967296;
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+  const rng = new SeededRandom(seed);
+  const normal = () => rng.normal();
   const proj = Float64Array.from({ length: dim * latent }, normal);
   const z = new Float64Array(latent);
   const v = new Float32Array(n * dim);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "simd-dispatch.h"
 
@@ -22,6 +23,10 @@ struct ProbeState {
   Query query{nullptr, nullptr};
   const float* store = nullptr;
   int64_t rows = 0;
+  // A stored row as the query of rowToRows / firstNearer, in both precisions, so the probe's own
+  // query is left as it was.
+  std::vector<float> pair32;
+  std::vector<double> pair64;
   // Strong references: the cached addresses stay valid as long as the probe lives.
   Napi::Reference<Napi::TypedArray> idsRef, outRef, query32Ref, query64Ref, storeRef;
 };
@@ -107,6 +112,66 @@ napi_value SetQueryRow(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Reads (row, count[, bound]) and checks them like toRows; loads the row into the pair query.
+bool ReadRowCall(napi_env env, napi_callback_info info, ProbeState** state, int32_t* row, int32_t* count, double* bound, const char* what) {
+  size_t argc = 3;
+  napi_value args[3] = {nullptr, nullptr, nullptr};
+  void* data = nullptr;
+  napi_get_cb_info(env, info, &argc, args, nullptr, &data);
+  auto* p = static_cast<ProbeState*>(data);
+  *state = p;
+  if (argc < 2 || napi_get_value_int32(env, args[0], row) != napi_ok || napi_get_value_int32(env, args[1], count) != napi_ok ||
+      (bound != nullptr && (argc < 3 || napi_get_value_double(env, args[2], bound) != napi_ok))) {
+    napi_throw_type_error(env, nullptr, (std::string(what) + ": arguments must be numbers").c_str());
+    return false;
+  }
+  if (*row < 0 || *row >= p->rows) {
+    ThrowRange(env, std::string(what) + ": row " + std::to_string(*row) + " is outside the store's " + std::to_string(p->rows) + " rows");
+    return false;
+  }
+  if (*count < 0 || *count > p->maxBatch) {
+    ThrowRange(env, std::string(what) + ": count " + std::to_string(*count) + " must be within 0.." + std::to_string(p->maxBatch));
+    return false;
+  }
+  for (int32_t i = 0; i < *count; i++) {
+    if (p->ids[i] < 0 || p->ids[i] >= p->rows) {
+      ThrowRange(env, std::string(what) + ": ids[" + std::to_string(i) + "] = " + std::to_string(p->ids[i]) + " is outside the store's " + std::to_string(p->rows) + " rows");
+      return false;
+    }
+  }
+  const float* src = p->store + static_cast<int64_t>(*row) * p->dim;
+  for (int32_t j = 0; j < p->dim; j++) {
+    p->pair32[j] = src[j];
+    p->pair64[j] = src[j];
+  }
+  return true;
+}
+
+napi_value RowToRows(napi_env env, napi_callback_info info) {
+  ProbeState* p;
+  int32_t row, count;
+  if (!ReadRowCall(env, info, &p, &row, &count, nullptr, "rowToRows(row, count)")) return nullptr;
+  p->kernels.batch(Query{p->pair32.data(), p->pair64.data()}, p->store, p->ids, p->out, count, p->dim);
+  return nullptr;
+}
+
+// The neighbour heuristic's scan: stops at the first row nearer than the bound, inside the addon.
+napi_value FirstNearer(napi_env env, napi_callback_info info) {
+  ProbeState* p;
+  int32_t row, count;
+  double bound;
+  if (!ReadRowCall(env, info, &p, &row, &count, &bound, "firstNearer(row, count, bound)")) return nullptr;
+  const Query q{p->pair32.data(), p->pair64.data()};
+  const float limit = static_cast<float>(bound);
+  int32_t i = 0;
+  for (; i < count; i++) {
+    if (p->kernels.one(q, p->store + static_cast<int64_t>(p->ids[i]) * p->dim, p->dim) < limit) break;
+  }
+  napi_value result;
+  napi_create_int32(env, i, &result);
+  return result;
+}
+
 napi_value Bind(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value arg = nullptr;
@@ -184,6 +249,8 @@ Napi::Value CreateProbe(const Napi::CallbackInfo& info) {
   auto* state = new ProbeState();
   state->kernels = kernelsFor(path, formula == "l2" ? Formula::L2 : Formula::Dot);
   state->dim = dim;
+  state->pair32.resize(static_cast<size_t>(dim));
+  state->pair64.resize(static_cast<size_t>(dim));
   state->maxBatch = static_cast<int32_t>(ids.ElementLength() < out.ElementLength() ? ids.ElementLength() : out.ElementLength());
   state->ids = typedArrayData<int32_t>(ids);
   state->out = typedArrayData<float>(out);
@@ -199,6 +266,8 @@ Napi::Value CreateProbe(const Napi::CallbackInfo& info) {
   AddMethod(env, handle, "toRow", ToRow, state);
   AddMethod(env, handle, "bind", Bind, state);
   AddMethod(env, handle, "setQueryRow", SetQueryRow, state);
+  AddMethod(env, handle, "rowToRows", RowToRows, state);
+  AddMethod(env, handle, "firstNearer", FirstNearer, state);
   handle.Set("path", Napi::String::New(env, pathName(path)));
   return handle;
 }

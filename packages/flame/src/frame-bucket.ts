@@ -1,0 +1,26 @@
+import type { Phase } from '@hnswlab/core';
+import type { Bucket } from './attribution.js';
+import type { CallFrame } from './cpu-profile.js';
+
+/**
+ * The DistanceProbe methods: whichever kernel runs, its distance calls enter through these names
+ * (JS classes, wasm glue or native functions bound under the same names).
+ */
+export const KERNEL_METHODS: ReadonlySet<string> = new Set(['toRows', 'toRow', 'setQuery', 'setQueryRow', 'rowToRows', 'firstNearer']);
+
+/** A WebAssembly frame: V8 names them by the module's function names or `wasm-function[i]`, under a `wasm://` url. */
+export function isWasmFrame(frame: CallFrame): boolean {
+  return frame.url.startsWith('wasm://') || /^(wasm-function\[|\$|js-to-wasm|wasm-to-js)/.test(frame.functionName);
+}
+
+/**
+ * The bucket a frame names by itself, or undefined when it inherits its caller's: the phase table
+ * first (by `Class.method`, or by the bare name for keys without a dot), then kernel frames, then GC.
+ */
+export function frameBucket(frame: CallFrame, qualifiedName: string, phaseFunctions: Readonly<Record<string, Phase>>): Bucket | undefined {
+  if (Object.hasOwn(phaseFunctions, qualifiedName)) return phaseFunctions[qualifiedName];
+  if (Object.hasOwn(phaseFunctions, frame.functionName)) return phaseFunctions[frame.functionName];
+  if (KERNEL_METHODS.has(frame.functionName) || isWasmFrame(frame)) return 'kernel';
+  if (frame.functionName === '(garbage collector)') return 'gc';
+  return undefined;
+}

@@ -1,0 +1,119 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { attributeProfiles, SourceIndex, wasmFunctionNames, type AttributionMethod, type CpuProfile } from '@hnswlab/flame';
+
+const method: AttributionMethod = { inlining: 'disabled', nodeFlags: ['--no-turbo-inlining'], intervalUs: 1000, description: 'test' };
+const phaseFunctions = { 'Searcher.greedy': 'navigation', 'Searcher.searchLayer': 'neighborSearch', 'Searcher.gatherUnvisited': 'neighborSearch', 'Inserter.selectNeighbors': 'connectionManagement', 'HnswIndex.beginBatch': 'storage' } as const;
+
+/** A call tree given as [id, parent, name, url?]; samples as [node id, µs since the previous sample]. */
+function profile(tree: [number, number, string, string?][], samples: [number, number][]): CpuProfile {
+  const nodes = tree.map(([id, , functionName, url]) => ({
+    id,
+    callFrame: { functionName, scriptId: 0, url: url ?? '', lineNumber: -1, columnNumber: -1 },
+    children: tree.filter(([, p]) => p === id).map(([c]) => c),
+  }));
+  return { nodes, startTime: 0, endTime: samples.reduce((s, [, d]) => s + d, 0), samples: samples.map(([n]) => n), timeDeltas: samples.map(([, d]) => d) };
+}
+
+// (root) ─ loop ─ Inserter.insert ─┬─ Searcher.greedy ─ Searcher.gatherUnvisited
+//                                  ├─ Searcher.searchLayer ─┬─ toRows ─ wasm-function[0]
+//                                  │                        └─ PairHeap.push
+//                                  ├─ Inserter.selectNeighbors ─ toRows
+//                                  └─ now
+//       ├─ HnswIndex.beginBatch      ├─ (garbage collector)      ├─ (idle)      └─ setup (before the window)
+const tree: [number, number, string, string?][] = [
+  [1, 0, '(root)'],
+  [2, 1, 'loop'],
+  [3, 2, 'Inserter.insert'],
+  [4, 3, 'Searcher.greedy'],
+  [5, 4, 'Searcher.gatherUnvisited'],
+  [6, 3, 'Searcher.searchLayer'],
+  [7, 6, 'toRows'],
+  [8, 7, 'wasm-function[0]', 'wasm://wasm/abcd1234'],
+  [9, 6, 'PairHeap.push'],
+  [10, 3, 'Inserter.selectNeighbors'],
+  [11, 10, 'toRows'],
+  [12, 3, 'now'],
+  [13, 2, 'HnswIndex.beginBatch'],
+  [14, 1, '(garbage collector)'],
+  [15, 1, '(idle)'],
+  [16, 1, 'setup'],
+];
+// 1 ms per sample; 'setup' before the first on-path sample and after the last is outside the window.
+const samples: [number, number][] = [
+  [16, 1000], [13, 1000], [5, 1000], [8, 1000], [8, 1000], [9, 1000], [14, 1000], [11, 1000], [10, 1000], [12, 1000], [15, 1000], [6, 1000], [16, 1000],
+];
+
+describe('attributeProfiles on a synthetic profile', () => {
+  const a = attributeProfiles([{ file: 'main', profile: profile(tree, samples) }], { phase: 'build', method, units: 2, phaseFunctions });
+
+  it('cuts the window from the first to the last sample on the insert path', () => {
+    expect(a.profiles[0].samples).toBe(11);
+    expect(a.idleMs).toBeCloseTo(1);
+    expect(a.activeMs).toBeCloseTo(10);
+  });
+
+  it('puts each sample in the bucket of its frames', () => {
+    expect(a.buckets.storage.ms).toBeCloseTo(1);
+    // gatherUnvisited is listed as neighbor search, but under greedy the outer phase wins.
+    expect(a.buckets.navigation.ms).toBeCloseTo(1);
+    expect(a.buckets.neighborSearch.ms).toBeCloseTo(2); // push, searchLayer self
+    expect(a.buckets.kernel.ms).toBeCloseTo(3); // the wasm frames under toRows, toRows under selectNeighbors
+    expect(a.buckets.connectionManagement.ms).toBeCloseTo(1);
+    expect(a.buckets.gc.ms).toBeCloseTo(1);
+    expect(a.buckets.harness.ms).toBeCloseTo(1); // now, under insert but in no phase
+    expect(a.buckets.kernel.share).toBeCloseTo(0.3);
+    expect(a.buckets.kernel.msPer1k).toBeCloseTo(1500);
+  });
+
+  it('folds kernel time into the calling phase and charges GC and bookkeeping to the phase in progress in the timer view', () => {
+    const { ms, carriedMs, shares } = a.timerView;
+    expect(ms.storage).toBeCloseTo(1);
+    expect(ms.navigation).toBeCloseTo(1);
+    expect(ms.neighborSearch).toBeCloseTo(5); // 2 wasm + push + GC after them + searchLayer
+    expect(ms.connectionManagement).toBeCloseTo(3); // toRows + selectNeighbors + now after them
+    expect(carriedMs).toBeCloseTo(2);
+    expect(shares.neighborSearch).toBeCloseTo(0.5);
+  });
+
+  it('sums self and inclusive time per function', () => {
+    const f = (name: string) => a.functions.find((x) => x.name === name)!;
+    expect(f('wasm-function[0]').selfMs).toBeCloseTo(2);
+    expect(f('Searcher.searchLayer').selfMs).toBeCloseTo(1);
+    expect(f('Searcher.searchLayer').totalMs).toBeCloseTo(4);
+    expect(f('Inserter.insert').totalMs).toBeCloseTo(8);
+    expect(f('toRows').totalMs).toBeCloseTo(3);
+    expect(a.functions[0].name).toBe('wasm-function[0]');
+  });
+
+  it('names wasm functions from the module when given its names', () => {
+    const named = attributeProfiles([{ file: 'main', profile: profile(tree, samples) }], { phase: 'build', method, units: 2, phaseFunctions, wasmNames: new Map([[0, 'l2Rows']]) });
+    expect(named.functions[0].name).toBe('wasm:l2Rows');
+    expect(named.buckets.kernel.ms).toBeCloseTo(3);
+  });
+
+  it('reads function names from the export section of a module without a name section', () => {
+    // (module (func) (export "l2Rows" (func 0)))
+    const bytes = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 7, 10, 1, 6, ...Buffer.from('l2Rows'), 0, 0, 10, 4, 1, 2, 0, 0x0b]);
+    expect((globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes)).toBe(true);
+    expect(wasmFunctionNames(bytes)).toEqual(new Map([[0, 'l2Rows']]));
+  });
+});
+
+describe('SourceIndex', () => {
+  it('turns bare V8 frame names into Class.method from the script itself', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flame-src-'));
+    const file = join(dir, 'code.js');
+    writeFileSync(file, ['export class Searcher {', '  greedy(a) {', '    return a;', '  }', '}', 'export const batched = {', '  insert(x) { return x; },', '};', 'function plain() {}', ''].join('\n'));
+    const sources = new SourceIndex();
+    const url = pathToFileURL(file).href;
+    // V8 reports a method's position at its parameter list: line 1 (0-based), column 8.
+    expect(sources.lookup(url, 1, 8)?.qualifiedName).toBe('Searcher.greedy');
+    expect(sources.lookup(url, 6, 8)?.qualifiedName).toBe('batched.insert');
+    expect(sources.lookup(url, 8, 14)?.qualifiedName).toBe('plain');
+    expect(sources.lookup('node:internal/x', 0, 0)).toBeUndefined();
+  });
+});

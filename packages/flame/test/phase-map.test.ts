@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { PHASE_CLASSES, PHASE_FUNCTIONS } from '@hnswlab/core';
+import { createKernel } from '@hnswlab/kernels-js';
+import { KERNEL_METHODS, PHASE_ROOTS, PHASES } from '@hnswlab/flame';
+
+// A rename in the core must fail here, not silently move time into "harness overhead".
+function method(qualified: string): unknown {
+  const [cls, name] = qualified.split('.');
+  const C = PHASE_CLASSES[cls];
+  expect(C, `class ${cls} of '${qualified}' is not in PHASE_CLASSES`).toBeDefined();
+  return (C.prototype as Record<string, unknown>)[name];
+}
+
+describe('phase map', () => {
+  it('names an existing method for every entry of PHASE_FUNCTIONS, with a known phase', () => {
+    const entries = Object.entries(PHASE_FUNCTIONS);
+    expect(entries.length).toBeGreaterThan(0);
+    for (const [name, phase] of entries) {
+      expect(name, 'keys are Class.method').toMatch(/^\w+\.\w+$/);
+      expect(typeof method(name), `${name} is not a method of its class any more`).toBe('function');
+      expect(PHASES).toContain(phase);
+    }
+  });
+
+  it('names existing methods as the build and search roots', () => {
+    for (const name of [...PHASE_ROOTS.build, ...PHASE_ROOTS.search]) expect(typeof method(name), name).toBe('function');
+  });
+
+  it('covers every insert phase', () => {
+    expect(new Set(Object.values(PHASE_FUNCTIONS))).toEqual(new Set(PHASES));
+  });
+
+  it('names as kernel methods what a probe really has', async () => {
+    const kernel = await createKernel();
+    const probe = kernel.createSpace({ dim: 4, metric: 'l2', capacity: 2 }).createProbe(4) as unknown as Record<string, unknown>;
+    for (const name of KERNEL_METHODS) expect(typeof probe[name], name).toBe('function');
+  });
+});

@@ -1,0 +1,67 @@
+import type { DeterministicBaselineFile, FigureBaseline } from './baseline-file.js';
+import { DETERMINISTIC_FIGURES, FIGURE_NAMES, type DeterministicMeasurement } from './deterministic-suite.js';
+import type { VerdictRow } from './verdict.js';
+
+/**
+ * Compare deterministic figures with their baseline. Any change beyond the stated tolerance decides:
+ * worse is a regression, better an improvement (pass the gate, refresh the baseline). A cell measured
+ * on another code path than its baseline cannot be compared and is `unknown`.
+ */
+export function judgeDeterministic(baseline: DeterministicBaselineFile | null, measured: readonly DeterministicMeasurement[]): VerdictRow[] {
+  const rows: VerdictRow[] = [];
+  const entries = new Map((baseline?.entries ?? []).map((e) => [e.id, e]));
+  const change = (now: number, base: number) => (base !== 0 ? ((now - base) / Math.abs(base)) * 100 : null);
+  for (const m of measured) {
+    const id = `${m.cell}/${m.kernel}`;
+    const subject = `${m.kernelName ?? m.kernel} · ${m.cell}`;
+    const row = (figure: string, rest: Partial<VerdictRow> & Pick<VerdictRow, 'verdict' | 'note'>): VerdictRow => ({
+      suite: 'deterministic',
+      id: `${id}/${figure}`,
+      figure,
+      subject,
+      baseline: null,
+      now: null,
+      changePercent: null,
+      allowed: '',
+      ...rest,
+    });
+    if (m.status !== 'ok' || !m.figures) {
+      rows.push(row('*', { verdict: 'skipped', note: `kernel '${m.kernel}' ${m.status}: ${m.reason ?? ''}`.trim() }));
+      continue;
+    }
+    const entry = entries.get(id);
+    const specChanged = entry && JSON.stringify(entry.spec) !== JSON.stringify(m.spec);
+    for (const name of FIGURE_NAMES) {
+      const now = m.figures[name];
+      const fb = entry?.figures[name];
+      if (!entry || !fb) {
+        rows.push(row(name, { now, verdict: 'new', note: 'no baseline entry: run pnpm bench:baseline --suite deterministic and commit bench/baselines/deterministic.json' }));
+      } else if (entry.kernelName !== m.kernelName) {
+        rows.push(row(name, { now, baseline: fb.value, verdict: 'unknown', note: `baseline ran code path '${entry.kernelName}', this machine runs '${m.kernelName}': baseline this kernel here` }));
+      } else if (specChanged) {
+        rows.push(row(name, { now, baseline: fb.value, changePercent: change(now, fb.value), verdict: 'stale', note: 'the cell definition changed since the baseline: re-baseline (pnpm bench:baseline --suite deterministic)' }));
+      } else if (entry.datasetHash !== m.datasetHash) {
+        rows.push(row(name, { now, baseline: fb.value, changePercent: change(now, fb.value), verdict: 'stale', note: `the cell's vectors changed since the baseline (dataset hash ${entry.datasetHash} → ${m.datasetHash ?? '?'}): the generator or loader changed; re-baseline (pnpm bench:baseline --suite deterministic)` }));
+      } else {
+        rows.push(row(name, compareFigure(fb, now)));
+      }
+    }
+  }
+  return rows;
+}
+
+/** The verdict of one figure against its baseline value and tolerance. */
+export function compareFigure(fb: FigureBaseline, now: number): Pick<VerdictRow, 'baseline' | 'now' | 'changePercent' | 'allowed' | 'verdict' | 'note'> {
+  const base = fb.value;
+  const diff = now - base;
+  const changePercent = base !== 0 ? (diff / Math.abs(base)) * 100 : diff === 0 ? 0 : null;
+  const { relative, absolute } = fb.tolerance;
+  const allowedAbs = Math.max(relative !== undefined ? relative * Math.abs(base) : 0, absolute ?? 0);
+  const allowed = relative !== undefined ? `±${(relative * 100).toFixed(2)}%` : `±${absolute}`;
+  const common = { baseline: base, now, changePercent, allowed };
+  if (!Number.isFinite(now)) return { ...common, verdict: 'regression', note: `measured ${now}: the figure is missing from the result` };
+  if (diff === 0) return { ...common, verdict: 'pass', note: 'identical' };
+  if (Math.abs(diff) <= allowedAbs) return { ...common, verdict: 'pass', note: 'within tolerance' };
+  const worse = fb.better === 'lower' ? diff > 0 : diff < 0;
+  return { ...common, verdict: worse ? 'regression' : 'improvement', note: worse ? `worse by more than ${allowed}` : `better by more than ${allowed}: refresh the baseline` };
+}

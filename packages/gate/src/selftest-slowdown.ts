@@ -1,0 +1,197 @@
+import type { DistanceKernel, DistanceProbe, VectorSpace } from '@hnswlab/core';
+import { Inserter, Searcher } from '@hnswlab/core/internals';
+import { cpuSeconds } from './cpu-clock.js';
+
+/**
+ * The deliberate regressions the self-test plants, read from one environment variable that only
+ * `hnswlab-gate selftest` sets. They patch the core's real code path (Searcher, Inserter) from the
+ * outside, in this process only, and only when the variable is set: with it unset nothing is
+ * installed, so the gate and the product pay nothing for them.
+ */
+export const SLOWDOWN_ENV = 'HNSWLAB_GATE_SELFTEST_SLOWDOWN';
+
+/**
+ * - `evals:N`: N extra distance evaluations per expanded node, computed and counted (a search that
+ *   re-evaluates a node it already knows): moves the deterministic counters.
+ * - `kernel:P`: every distance call of the kernel does P% more distance computations (over the same
+ *   ids, not counted): a P% slower kernel loop. Applies to the timing suite's builds, whose kernel
+ *   {@link slowKernel} wraps.
+ * - `insert:P`: inserting takes P% more CPU time (a busy wait on the process's CPU clock, sized every
+ *   32 inserts from the CPU time they took).
+ * - `scale:N`: the visited set is cleared by filling the whole array (N times) on every search step
+ *   instead of bumping an epoch: O(n) work per step, the super-linear kind of bug the scale ratio catches.
+ * `@target` limits one to arms whose kernel or strategy is `target` (default: every hnswlab arm).
+ */
+export type SlowdownKind = 'evals' | 'kernel' | 'insert' | 'scale';
+
+export interface Slowdown {
+  kind: SlowdownKind;
+  amount: number;
+  target: string | null;
+}
+
+/** What an arm or cell is, for target matching. */
+export interface ArmIdentity {
+  library: string;
+  kernel: string;
+  strategy: string;
+}
+
+/** Parse e.g. `kernel:15@batched,scale`; throws on anything else, so a typo never silently plants nothing. */
+export function parseSlowdown(text: string): Slowdown[] {
+  const out: Slowdown[] = [];
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(evals|kernel|insert|scale)(?::(\d+(?:\.\d+)?))?(?:@([\w.-]+))?$/.exec(part);
+    if (!m) throw new RangeError(`${SLOWDOWN_ENV}: cannot read '${part}' (expected evals:N, kernel:P, insert:P or scale, each optionally @target)`);
+    const kind = m[1] as SlowdownKind;
+    const amount = m[2] === undefined ? (kind === 'evals' || kind === 'scale' ? 1 : NaN) : Number(m[2]);
+    if (!(amount > 0)) throw new RangeError(`${SLOWDOWN_ENV}: '${part}' needs a positive amount`);
+    out.push({ kind, amount, target: m[3] ?? null });
+  }
+  return out;
+}
+
+export function describeSlowdown(list: readonly Slowdown[]): string {
+  const what: Record<SlowdownKind, (a: number) => string> = {
+    evals: (a) => `${a} extra counted distance evaluation(s) per expansion`,
+    kernel: (a) => `${a}% more distance computations per kernel call`,
+    insert: (a) => `every insert ${a}% slower`,
+    scale: (a) => `visited set cleared in O(n) per search step${a > 1 ? ` (${a} passes)` : ''}`,
+  };
+  return list.map((s) => `${what[s.kind](s.amount)}${s.target ? ` on ${s.target} arms` : ''}`).join('; ');
+}
+
+// Live switches the patched methods read; set per arm by enterArm().
+const state = { evals: 0, kernelFraction: 0, insertFraction: 0, scale: 0, carry: 0, sink: 0, inserts: 0, mark: 0 };
+let planted: readonly Slowdown[] = [];
+
+/** The slowdowns installed in this process (empty when the variable is unset). */
+export function activeSlowdowns(): readonly Slowdown[] {
+  return planted;
+}
+
+/** Read the variable and, if set, patch the core. Returns what was planted. Idempotent. */
+export function installSlowdownFromEnv(env: NodeJS.ProcessEnv = process.env): readonly Slowdown[] {
+  const text = env[SLOWDOWN_ENV];
+  if (!text || planted.length > 0) return planted;
+  planted = parseSlowdown(text);
+  patchCore();
+  enterArm(null);
+  return planted;
+}
+
+/** Switch the planted slowdowns on for the arm about to run (those whose target matches it), off for the rest. */
+export function enterArm(arm: ArmIdentity | null): void {
+  state.evals = 0;
+  state.kernelFraction = 0;
+  state.insertFraction = 0;
+  state.scale = 0;
+  state.inserts = 0;
+  state.mark = planted.length ? cpuSeconds() : 0;
+  for (const s of planted) {
+    const hits = arm === null ? s.target === null : arm.library === 'hnswlab' && (s.target === null || s.target === arm.kernel || s.target === arm.strategy || s.target === 'hnswlab');
+    if (!hits) continue;
+    if (s.kind === 'evals') state.evals += s.amount;
+    else if (s.kind === 'kernel') state.kernelFraction += s.amount / 100;
+    else if (s.kind === 'insert') state.insertFraction += s.amount / 100;
+    else state.scale += s.amount;
+  }
+}
+
+interface PatchableSearcher {
+  probe: DistanceProbe;
+  counters: { distanceEvals: number };
+  visited: Uint32Array;
+  gatherUnvisited(row: number, level: number, epoch: number): number;
+  nextEpoch(): number;
+}
+
+interface PatchableInserter {
+  insert(row: number): void;
+}
+
+/** Inserts between two reads of the CPU clock (a read costs ~20 µs; an insert ~50–500 µs). */
+const INSERT_BLOCK = 32;
+
+function patchCore(): void {
+  const sp = Searcher.prototype as unknown as PatchableSearcher;
+  const ip = Inserter.prototype as unknown as PatchableInserter;
+  // A renamed core method must break the self-test loudly, not leave a slowdown that plants nothing.
+  for (const [owner, method] of [[sp, 'gatherUnvisited'], [sp, 'nextEpoch'], [ip, 'insert']] as const) {
+    if (typeof (owner as unknown as Record<string, unknown>)[method] !== 'function') {
+      throw new Error(`${SLOWDOWN_ENV}: @hnswlab/core no longer has ${method}(): update packages/gate/src/selftest-slowdown.ts`);
+    }
+  }
+  const gather = sp.gatherUnvisited;
+  sp.gatherUnvisited = function (this: PatchableSearcher, row: number, level: number, epoch: number): number {
+    const m = gather.call(this, row, level, epoch);
+    if (state.evals > 0) {
+      let s = 0;
+      for (let i = 0; i < state.evals; i++) s += this.probe.toRow(row);
+      state.sink += s;
+      this.counters.distanceEvals += state.evals;
+    }
+    return m;
+  };
+  const next = sp.nextEpoch;
+  sp.nextEpoch = function (this: PatchableSearcher): number {
+    for (let i = 0; i < state.scale; i++) this.visited.fill(0);
+    return next.call(this);
+  };
+  const insert = ip.insert;
+  ip.insert = function (this: PatchableInserter, row: number): void {
+    insert.call(this, row);
+    if (state.insertFraction <= 0 || ++state.inserts < INSERT_BLOCK) return;
+    state.inserts = 0;
+    const t = cpuSeconds();
+    const until = t + (t - state.mark) * state.insertFraction;
+    while (cpuSeconds() < until) state.sink++;
+    state.mark = cpuSeconds();
+  };
+}
+
+/**
+ * The kernel as it is, or (with `kernel:P` planted) a wrapper whose probes compute P% more distances
+ * on every call: before each batched call, a prefix of the same ids, which the real call then
+ * overwrites with the same values. Only while an arm the slowdown targets runs.
+ */
+export function slowKernel(kernel: DistanceKernel): DistanceKernel {
+  if (!planted.some((s) => s.kind === 'kernel')) return kernel;
+  return {
+    name: kernel.name,
+    descriptor: kernel.descriptor,
+    attachSpace: (handle) => kernel.attachSpace(handle),
+    createSpace(options): VectorSpace {
+      const space = kernel.createSpace(options);
+      const createProbe = space.createProbe.bind(space);
+      space.createProbe = (maxBatch: number): DistanceProbe => {
+        const probe = createProbe(maxBatch);
+        const toRows = probe.toRows.bind(probe);
+        const toRow = probe.toRow.bind(probe);
+        probe.toRows = (count: number): void => {
+          if (state.kernelFraction > 0 && count > 0) {
+            state.carry += count * state.kernelFraction;
+            while (state.carry >= 1) {
+              const k = Math.min(count, Math.floor(state.carry));
+              state.carry -= k;
+              toRows(k);
+            }
+          }
+          toRows(count);
+        };
+        probe.toRow = (r: number): number => {
+          if (state.kernelFraction > 0) {
+            state.carry += state.kernelFraction;
+            while (state.carry >= 1) {
+              state.carry -= 1;
+              state.sink += toRow(r);
+            }
+          }
+          return toRow(r);
+        };
+        return probe;
+      };
+      return space;
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import {
+  compareFigure,
+  gateFails,
+  judgeTiming,
+  mad,
+  mannWhitneyU,
+  median,
+  parseSlowdown,
+  renderMarkdown,
+  alarmLines,
+  timingPairs,
+  type VerdictRow,
+} from '@hnswlab/gate';
+
+// Seeded noise, so the statistics are tested on fixed samples.
+function noisy(seed: number, n: number, centre: number, spread: number): number[] {
+  let s = seed >>> 0 || 1;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    const u = (s >>> 0) / 4294967296;
+    out.push(centre * (1 + spread * (2 * u - 1)));
+  }
+  return out;
+}
+
+describe('robust statistics', () => {
+  it('median and MAD of small samples', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(mad([1, 2, 3, 4, 100])).toBe(1);
+  });
+});
+
+describe('Mann–Whitney U', () => {
+  it('gives the exact two-sided p of complete separation (2 / C(10,5) for 5 vs 5)', () => {
+    const r = mannWhitneyU([6, 7, 8, 9, 10], [1, 2, 3, 4, 5]);
+    expect(r.exact).toBe(true);
+    expect(r.u).toBe(25);
+    expect(r.p).toBeCloseTo(2 / 252, 10);
+  });
+
+  it('is symmetric and finds no difference between interleaved samples', () => {
+    const a = [1, 3, 5, 7, 9];
+    const b = [2, 4, 6, 8, 10];
+    expect(mannWhitneyU(a, b).p).toBeCloseTo(mannWhitneyU(b, a).p, 12);
+    expect(mannWhitneyU(a, b).p).toBeGreaterThan(0.5);
+  });
+
+  it('handles ties with the normal approximation', () => {
+    const r = mannWhitneyU([1, 1, 2, 2, 3], [1, 2, 2, 3, 3]);
+    expect(r.exact).toBe(false);
+    expect(r.p).toBeGreaterThan(0.3);
+    expect(r.p).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('deterministic verdicts', () => {
+  const evals = { value: 800, better: 'lower' as const, tolerance: { relative: 0.005 } };
+  const recall = { value: 0.85, better: 'higher' as const, tolerance: { absolute: 0.005 } };
+
+  it('passes identical and within-tolerance figures', () => {
+    expect(compareFigure(evals, 800).verdict).toBe('pass');
+    expect(compareFigure(evals, 803).verdict).toBe('pass');
+    expect(compareFigure(recall, 0.847).verdict).toBe('pass');
+  });
+
+  it('fails a change beyond tolerance in the worse direction, and calls the other an improvement', () => {
+    const worse = compareFigure(evals, 880);
+    expect(worse.verdict).toBe('regression');
+    expect(worse.changePercent).toBeCloseTo(10, 10);
+    expect(compareFigure(evals, 700).verdict).toBe('improvement');
+    expect(compareFigure(recall, 0.8).verdict).toBe('regression');
+    expect(compareFigure(recall, 0.9).verdict).toBe('improvement');
+  });
+
+  it('treats a missing figure as a regression', () => {
+    expect(compareFigure(evals, NaN).verdict).toBe('regression');
+  });
+});
+
+describe('timing verdicts', () => {
+  const baseline = { runs: [noisy(1, 9, 1, 0.04), noisy(2, 9, 1.01, 0.04), noisy(3, 9, 0.99, 0.04)], tolerance: { relative: 0.05 } };
+
+  it('passes an unchanged ratio', () => {
+    expect(judgeTiming(baseline, noisy(4, 9, 1, 0.04)).verdict).toBe('pass');
+  });
+
+  it('calls a clear 20% slowdown a regression and a 20% speed-up an improvement', () => {
+    const slow = judgeTiming(baseline, noisy(5, 9, 1.2, 0.04));
+    expect(slow.verdict).toBe('regression');
+    expect(slow.changePercent).toBeGreaterThan(15);
+    expect(judgeTiming(baseline, noisy(6, 9, 0.8, 0.04)).verdict).toBe('improvement');
+  });
+
+  it('lets noise widen the band: a noisy sample of the same shift is unknown, not a regression', () => {
+    const j = judgeTiming(baseline, [0.7, 0.8, 0.9, 1.05, 1.12, 1.2, 1.4, 1.6, 1.8]);
+    expect(j.verdict).toBe('unknown');
+    expect(j.bandPercent).toBeGreaterThan(5);
+  });
+
+  it('widens the band by the spread between baseline runs', () => {
+    const steady = judgeTiming(baseline, noisy(8, 9, 1, 0.04));
+    const drifting = judgeTiming({ ...baseline, runs: [noisy(1, 9, 0.9, 0.04), noisy(2, 9, 1.1, 0.04)] }, noisy(8, 9, 1, 0.04));
+    expect(drifting.noisePercent).toBeGreaterThan(steady.noisePercent);
+  });
+});
+
+describe('timing pairs', () => {
+  it('pairs every candidate with its reference and skips what is not there', () => {
+    const ids = timingPairs({ kernels: ['js', 'wasm'], strategies: ['batched', 'parallel'], peers: [] }).map((p) => p.id);
+    expect(ids).toEqual(['strategy:batched', 'strategy:parallel', 'kernel:wasm', 'scale:js']);
+    const threaded = timingPairs({ kernels: ['js'], strategies: ['parallel'], peers: ['hnswlib-node'] }).find((p) => p.id === 'strategy:parallel');
+    expect(threaded?.clock).toBe('wall');
+  });
+});
+
+describe('self-test slowdown syntax', () => {
+  it('reads kinds, amounts and targets', () => {
+    expect(parseSlowdown('evals:1,kernel:15@batched,scale')).toEqual([
+      { kind: 'evals', amount: 1, target: null },
+      { kind: 'kernel', amount: 15, target: 'batched' },
+      { kind: 'scale', amount: 1, target: null },
+    ]);
+  });
+
+  it('refuses what it cannot read, so a typo never plants nothing', () => {
+    expect(() => parseSlowdown('kernal:15')).toThrow(/cannot read/);
+    expect(() => parseSlowdown('insert')).toThrow(/positive amount/);
+  });
+});
+
+describe('reports', () => {
+  const row = (verdict: VerdictRow['verdict']): VerdictRow => ({
+    suite: 'deterministic',
+    id: `cell/js/distanceEvalsPerInsert-${verdict}`,
+    figure: 'distanceEvalsPerInsert',
+    subject: 'js · cell',
+    baseline: 800,
+    now: verdict === 'regression' ? 880 : 800,
+    changePercent: verdict === 'regression' ? 10 : 0,
+    allowed: '±0.50%',
+    verdict,
+    note: '',
+  });
+
+  it('fails on a regression only (unknown only when asked)', () => {
+    expect(gateFails([row('pass'), row('improvement'), row('unknown')])).toBe(false);
+    expect(gateFails([row('pass'), row('unknown')], true)).toBe(true);
+    expect(gateFails([row('pass'), row('regression')])).toBe(true);
+  });
+
+  it('names the figure, the subject, baseline, now and the change in the alarm line and puts regressions first in markdown', () => {
+    const rows = [row('pass'), row('regression')];
+    expect(alarmLines(rows)).toEqual([expect.stringMatching(/^REGRESSION distanceEvalsPerInsert \[js · cell\]: baseline 800 → now 880 \(\+10\.00%, allowed ±0\.50%\)/)]);
+    const md = renderMarkdown(rows, 'gate');
+    expect(md.indexOf('regression')).toBeLessThan(md.indexOf('✅ pass'));
+    expect(md).toContain('| verdict | suite | figure |');
+  });
+});

@@ -1,0 +1,24 @@
+import type { IndexStats } from '@hnswlab/core';
+import type { MemoryResult } from './cell-result.js';
+
+/** Memory figures from the index's own account and the process's growth across the build. */
+export function memoryResult(stats: Pick<IndexStats, 'bytes'>, n: number, dim: number, before: NodeJS.MemoryUsage, after: NodeJS.MemoryUsage, gcForced: boolean): MemoryResult {
+  const { vectors, graph, other } = stats.bytes;
+  const total = vectors + graph + other;
+  const raw = n * dim * 4;
+  const rss = after.rss - before.rss;
+  return {
+    vectors: n,
+    indexBytes: { vectors, graph, other, total },
+    bytesPerVector: { vectors: vectors / n, graph: graph / n, other: other / n, total: total / n },
+    rawVectorBytes: raw,
+    indexToRawRatio: total / raw,
+    rssGrowthBytes: rss,
+    externalGrowthBytes: after.external - before.external,
+    arrayBuffersGrowthBytes: after.arrayBuffers - before.arrayBuffers,
+    heapUsedGrowthBytes: after.heapUsed - before.heapUsed,
+    rssToRawRatio: rss / raw,
+    gcForced,
+    indexBytesSource: 'stats',
+  };
+}
