@@ -121,23 +121,13 @@ export class HnswIndex {
     } catch (err) {
       return Promise.reject(err);
     }
-    const run = this.queue.then(async () => {
+    return HnswIndex.enqueue([this], async () => {
       // Ids are (re)checked and assigned when the batch runs, not when it was queued: batches queued
       // before it may have taken the same ids in the meantime.
       const ids = this.checkBatchIds(vectors.length / this.dim, options.ids);
-      this.busy = true;
-      try {
-        await strategy.insert(this, vectors, ids, options);
-      } finally {
-        this.busy = false;
-      }
+      await strategy.insert(this, vectors, ids, options);
       return ids;
     });
-    this.queue = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
   }
 
   /**
@@ -159,19 +149,7 @@ export class HnswIndex {
     } catch (err) {
       return Promise.reject(err);
     }
-    const run = Promise.all([this.queue, source.queue]).then(async () => {
-      this.busy = source.busy = true;
-      try {
-        return await merger(this, source, options);
-      } finally {
-        this.busy = source.busy = false;
-      }
-    });
-    this.queue = source.queue = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+    return HnswIndex.enqueue([this, source], () => merger(this, source, options));
   }
 
   /**
@@ -316,6 +294,27 @@ export class HnswIndex {
       out[i] = id;
     }
     return out;
+  }
+
+  /**
+   * Run `task` after every batch or merge already queued on these indexes, with them marked busy; a
+   * failed task rejects its own promise without blocking the queue.
+   */
+  private static enqueue<T>(indexes: HnswIndex[], task: () => Promise<T>): Promise<T> {
+    const run = Promise.all(indexes.map((i) => i.queue)).then(async () => {
+      for (const i of indexes) i.busy = true;
+      try {
+        return await task();
+      } finally {
+        for (const i of indexes) i.busy = false;
+      }
+    });
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    for (const i of indexes) i.queue = settled;
+    return run;
   }
 
   private assertIdle(what: string): void {
