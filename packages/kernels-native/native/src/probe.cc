@@ -58,35 +58,55 @@ bool ReadIndex(napi_env env, napi_callback_info info, ProbeState** state, int32_
   return true;
 }
 
-napi_value ToRows(napi_env env, napi_callback_info info) {
-  ProbeState* p;
-  int32_t count;
-  if (!ReadIndex(env, info, &p, &count, "toRows(count): count")) return nullptr;
+// Range checks shared by every entry point: a bad row, count or id is a RangeError, never a read
+// outside the store. `what` names the call in the message.
+bool CheckRow(napi_env env, const ProbeState* p, int32_t row, const std::string& what) {
+  if (row >= 0 && row < p->rows) return true;
+  ThrowRange(env, what + ": row " + std::to_string(row) + " is outside the store's " + std::to_string(p->rows) + " rows");
+  return false;
+}
+
+bool CheckBatch(napi_env env, const ProbeState* p, int32_t count, const std::string& what) {
   if (count < 0 || count > p->maxBatch) {
-    return ThrowRange(env, "toRows(" + std::to_string(count) + "): count must be within 0.." + std::to_string(p->maxBatch));
+    ThrowRange(env, what + ": count " + std::to_string(count) + " must be within 0.." + std::to_string(p->maxBatch));
+    return false;
   }
-  // One pass over the ids first: a bad id is a RangeError, never a read outside the store.
+  // One cheap pass for the largest id; the slow pass that names the bad one runs only when needed.
   const int32_t* ids = p->ids;
   uint32_t worst = 0;
   for (int32_t i = 0; i < count; i++) worst = static_cast<uint32_t>(ids[i]) > worst ? static_cast<uint32_t>(ids[i]) : worst;
-  if (count > 0 && static_cast<int64_t>(worst) >= p->rows) {
-    for (int32_t i = 0; i < count; i++) {
-      if (ids[i] < 0 || ids[i] >= p->rows) {
-        return ThrowRange(env, "toRows: ids[" + std::to_string(i) + "] = " + std::to_string(ids[i]) + " is outside the store's " + std::to_string(p->rows) + " rows");
-      }
+  if (count == 0 || static_cast<int64_t>(worst) < p->rows) return true;
+  for (int32_t i = 0; i < count; i++) {
+    if (ids[i] < 0 || ids[i] >= p->rows) {
+      ThrowRange(env, what + ": ids[" + std::to_string(i) + "] = " + std::to_string(ids[i]) + " is outside the store's " + std::to_string(p->rows) + " rows");
+      return false;
     }
   }
-  p->kernels.batch(p->query, p->store, ids, p->out, count, p->dim);
+  return true;
+}
+
+// A stored row into a query's two precisions (l2 reads the float32 copy, dot the float64 one). A copy,
+// not a pointer, so growth of the store never leaves the query stale.
+void CopyRow(const ProbeState* p, int32_t row, float* q32, double* q64) {
+  const float* src = p->store + static_cast<int64_t>(row) * p->dim;
+  for (int32_t j = 0; j < p->dim; j++) {
+    q32[j] = src[j];
+    q64[j] = src[j];
+  }
+}
+
+napi_value ToRows(napi_env env, napi_callback_info info) {
+  ProbeState* p;
+  int32_t count;
+  if (!ReadIndex(env, info, &p, &count, "toRows(count): count") || !CheckBatch(env, p, count, "toRows")) return nullptr;
+  p->kernels.batch(p->query, p->store, p->ids, p->out, count, p->dim);
   return nullptr;
 }
 
 napi_value ToRow(napi_env env, napi_callback_info info) {
   ProbeState* p;
   int32_t row;
-  if (!ReadIndex(env, info, &p, &row, "toRow(row): row")) return nullptr;
-  if (row < 0 || row >= p->rows) {
-    return ThrowRange(env, "toRow(" + std::to_string(row) + "): row is outside the store's " + std::to_string(p->rows) + " rows");
-  }
+  if (!ReadIndex(env, info, &p, &row, "toRow(row): row") || !CheckRow(env, p, row, "toRow")) return nullptr;
   napi_value result;
   napi_create_double(env, p->kernels.one(p->query, p->store + static_cast<int64_t>(row) * p->dim, p->dim), &result);
   return result;
@@ -94,25 +114,17 @@ napi_value ToRow(napi_env env, napi_callback_info info) {
 
 // The query row is copied here rather than in JavaScript: the neighbour-selection heuristic sets a
 // new stored row as the query once per candidate, and a dim-long JS loop per call cost more than
-// the distances it served (43% of a 768-d build). A copy, not a pointer, so growth never stales it.
+// the distances it served (43% of a 768-d build).
 napi_value SetQueryRow(napi_env env, napi_callback_info info) {
   ProbeState* p;
   int32_t row;
-  if (!ReadIndex(env, info, &p, &row, "setQueryRow(row): row")) return nullptr;
-  if (row < 0 || row >= p->rows) {
-    return ThrowRange(env, "setQueryRow(" + std::to_string(row) + "): row is outside the store's " + std::to_string(p->rows) + " rows");
-  }
-  const float* src = p->store + static_cast<int64_t>(row) * p->dim;
-  float* q32 = const_cast<float*>(p->query.f32);
-  double* q64 = const_cast<double*>(p->query.f64);
-  for (int32_t j = 0; j < p->dim; j++) {
-    q32[j] = src[j];
-    q64[j] = src[j];
-  }
+  if (!ReadIndex(env, info, &p, &row, "setQueryRow(row): row") || !CheckRow(env, p, row, "setQueryRow")) return nullptr;
+  CopyRow(p, row, const_cast<float*>(p->query.f32), const_cast<double*>(p->query.f64));
   return nullptr;
 }
 
-// Reads (row, count[, bound]) and checks them like toRows; loads the row into the pair query.
+// Reads (row, count[, bound]), checks them, and loads the row into the pair query, so the probe's
+// own query is left as it was.
 bool ReadRowCall(napi_env env, napi_callback_info info, ProbeState** state, int32_t* row, int32_t* count, double* bound, const char* what) {
   size_t argc = 3;
   napi_value args[3] = {nullptr, nullptr, nullptr};
@@ -125,25 +137,8 @@ bool ReadRowCall(napi_env env, napi_callback_info info, ProbeState** state, int3
     napi_throw_type_error(env, nullptr, (std::string(what) + ": arguments must be numbers").c_str());
     return false;
   }
-  if (*row < 0 || *row >= p->rows) {
-    ThrowRange(env, std::string(what) + ": row " + std::to_string(*row) + " is outside the store's " + std::to_string(p->rows) + " rows");
-    return false;
-  }
-  if (*count < 0 || *count > p->maxBatch) {
-    ThrowRange(env, std::string(what) + ": count " + std::to_string(*count) + " must be within 0.." + std::to_string(p->maxBatch));
-    return false;
-  }
-  for (int32_t i = 0; i < *count; i++) {
-    if (p->ids[i] < 0 || p->ids[i] >= p->rows) {
-      ThrowRange(env, std::string(what) + ": ids[" + std::to_string(i) + "] = " + std::to_string(p->ids[i]) + " is outside the store's " + std::to_string(p->rows) + " rows");
-      return false;
-    }
-  }
-  const float* src = p->store + static_cast<int64_t>(*row) * p->dim;
-  for (int32_t j = 0; j < p->dim; j++) {
-    p->pair32[j] = src[j];
-    p->pair64[j] = src[j];
-  }
+  if (!CheckRow(env, p, *row, what) || !CheckBatch(env, p, *count, what)) return false;
+  CopyRow(p, *row, p->pair32.data(), p->pair64.data());
   return true;
 }
 
