@@ -1,7 +1,9 @@
 // Prints one plain closing line ("tests: N passed, N failed, N skipped") that any CI log reader understands.
 export default class PlainSummaryReporter {
   onTestRunEnd(testModules) {
-    let passed = 0, failed = 0, skipped = 0;
+    let passed = 0,
+      failed = 0,
+      skipped = 0;
     for (const mod of testModules) {
       for (const test of mod.children.allTests()) {
         const state = test.result().state;

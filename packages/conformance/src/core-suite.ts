@@ -63,8 +63,11 @@ export function coreSuite(label: string, load: Promise<KernelLoad>, { n = 10_000
     };
 
     it('is deterministic: same data, order, seed and kernel give the same graph and results', async () => {
-      const a = await build(), b = await build();
-      expect(Array.from(b.graph.links0.subarray(0, 2000 * b.graph.stride0))).toEqual(Array.from(a.graph.links0.subarray(0, 2000 * a.graph.stride0)));
+      const a = await build(),
+        b = await build();
+      expect(Array.from(b.graph.links0.subarray(0, 2000 * b.graph.stride0))).toEqual(
+        Array.from(a.graph.links0.subarray(0, 2000 * a.graph.stride0)),
+      );
       expect(observe(b, small.queries, 32)).toEqual(observe(a, small.queries, 32));
     });
 

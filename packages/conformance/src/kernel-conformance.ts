@@ -52,7 +52,8 @@ export function kernelConformance(label: string, load: Promise<KernelLoad>): voi
           probe.toRows(rows.length);
           const query = space.read(0);
           expect(mismatches(space, metric, query, rows, probe.out), `${kernel.name} ${metric} dim ${dim}`).toEqual([]);
-          for (const r of [1, 17, n - 1]) expect(closeToReference(probe.toRow(r), probe.out[r - 1]), `toRow(${r}) = out[${r - 1}]`).toBe(true);
+          for (const r of [1, 17, n - 1])
+            expect(closeToReference(probe.toRow(r), probe.out[r - 1]), `toRow(${r}) = out[${r - 1}]`).toBe(true);
           // An outside query (normalised by the probe under cosine).
           const outside = randomRows(rng, 1, dim);
           probe.setQuery(outside);
@@ -85,7 +86,9 @@ export function kernelConformance(label: string, load: Promise<KernelLoad>): voi
           const sorted = [...fromRow].sort((a, b) => a - b);
           for (const bound of [sorted[0], sorted[5], sorted[5] + 1e-3, sorted[rows.length - 1] + 1, -Infinity]) {
             const expected = fromRow.findIndex((d) => d < bound);
-            expect(probe.firstNearer(0, rows.length, bound), `${metric} dim ${dim} bound ${bound}`).toBe(expected < 0 ? rows.length : expected);
+            expect(probe.firstNearer(0, rows.length, bound), `${metric} dim ${dim} bound ${bound}`).toBe(
+              expected < 0 ? rows.length : expected,
+            );
           }
           expect(probe.firstNearer(0, 0, 1e9)).toBe(0);
           probe.ids.set(rows);
@@ -171,7 +174,8 @@ export function kernelConformance(label: string, load: Promise<KernelLoad>): voi
         space.reserve(100);
         space.write(0, randomRows(new SeededRandom(5), 100, dim), 100);
         const attached = kernel.attachSpace(structuredClone(space.handle()));
-        const a = space.createProbe(99), b = attached.createProbe(99);
+        const a = space.createProbe(99),
+          b = attached.createProbe(99);
         a.setQueryRow(0);
         b.setQueryRow(0);
         for (let i = 0; i < 99; i++) a.ids[i] = b.ids[i] = i + 1;

@@ -37,7 +37,17 @@ export class Counters {
   }
 
   reset(): void {
-    this.add({ distanceEvals: -this.distanceEvals, nodesVisited: -this.nodesVisited, inserts: -this.inserts, navigation: -this.navigation, neighborSearch: -this.neighborSearch, connectionManagement: -this.connectionManagement, storage: -this.storage, lockSpins: -this.lockSpins, lockWait: -this.lockWait });
+    this.add({
+      distanceEvals: -this.distanceEvals,
+      nodesVisited: -this.nodesVisited,
+      inserts: -this.inserts,
+      navigation: -this.navigation,
+      neighborSearch: -this.neighborSearch,
+      connectionManagement: -this.connectionManagement,
+      storage: -this.storage,
+      lockSpins: -this.lockSpins,
+      lockWait: -this.lockWait,
+    });
   }
 }
 

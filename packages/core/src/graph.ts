@@ -168,7 +168,14 @@ export class Graph {
 
   /** Bytes of link lists, levels, offsets and locks actually allocated. */
   graphBytes(): number {
-    return this.levels.byteLength + this.links0.byteLength + this.upperOffset.byteLength + this.upper.byteLength + this.locks.byteLength + this.header.byteLength;
+    return (
+      this.levels.byteLength +
+      this.links0.byteLength +
+      this.upperOffset.byteLength +
+      this.upper.byteLength +
+      this.locks.byteLength +
+      this.header.byteLength
+    );
   }
 
   /** A copy of everything a batch may change, for restoring it if the batch fails. */
@@ -202,6 +209,6 @@ type TypedCtor<T> = { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: num
 
 function grown<T extends Uint8Array | Int32Array | Uint32Array>(old: T, length: number, Ctor: TypedCtor<T>): T {
   const next = new Ctor(new SharedArrayBuffer(length * Ctor.BYTES_PER_ELEMENT));
-  (next as Uint8Array).set(old as Uint8Array);
+  (next as Uint8Array).set(old);
   return next;
 }

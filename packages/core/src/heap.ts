@@ -32,8 +32,10 @@ export class PairHeap {
 
   push(key: number, row: number): void {
     if (this.size === this.keys.length) this.grow();
-    const keys = this.keys, rows = this.rows;
-    const k = key * this.sign, r = row * this.sign;
+    const keys = this.keys,
+      rows = this.rows;
+    const k = key * this.sign,
+      r = row * this.sign;
     let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -61,7 +63,8 @@ export class PairHeap {
 
   /** Place the signed pair (k, r) from the root down, in a heap of n entries. */
   private siftDown(k: number, r: number, n: number): void {
-    const keys = this.keys, rows = this.rows;
+    const keys = this.keys,
+      rows = this.rows;
     let i = 0;
     for (;;) {
       let child = 2 * i + 1;
@@ -113,4 +116,3 @@ export class PairHeap {
     this.rows = rows;
   }
 }
-

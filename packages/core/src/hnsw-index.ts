@@ -80,7 +80,9 @@ export class HnswIndex {
     this.seed = checkPositiveInt('seed', options.seed ?? 42, 0);
     const kernel = options.kernel;
     if (!kernel || typeof kernel.createSpace !== 'function') {
-      throw new TypeError("HnswIndex needs a kernel: `kernel: await createKernel()` from '@hnswlab/kernels-js' (or kernels-wasm, kernels-native)");
+      throw new TypeError(
+        "HnswIndex needs a kernel: `kernel: await createKernel()` from '@hnswlab/kernels-js' (or kernels-wasm, kernels-native)",
+      );
     }
     this.kernel = kernel;
     const capacity = checkPositiveInt('capacity', options.capacity ?? 1024);
@@ -143,7 +145,8 @@ export class HnswIndex {
       if (source === this) throw new RangeError('an index cannot be merged into itself');
       const mismatch = (['dim', 'metric', 'M'] as const).find((key) => source[key] !== this[key]);
       if (mismatch) throw new RangeError(`cannot merge: ${mismatch} differs (${String(source[mismatch])} into ${String(this[mismatch])})`);
-      if (source.kernel.name !== this.kernel.name) throw new RangeError(`cannot merge: kernel differs (${source.kernel.name} into ${this.kernel.name})`);
+      if (source.kernel.name !== this.kernel.name)
+        throw new RangeError(`cannot merge: kernel differs (${source.kernel.name} into ${this.kernel.name})`);
       if (options.threads !== undefined) checkPositiveInt('threads', options.threads);
       merger = resolveMerger();
     } catch (err) {
@@ -211,7 +214,12 @@ export class HnswIndex {
       distanceEvals: c.distanceEvals,
       nodesVisited: c.nodesVisited,
       inserts: c.inserts,
-      phases: { navigation: c.navigation, neighborSearch: c.neighborSearch, connectionManagement: c.connectionManagement, storage: c.storage },
+      phases: {
+        navigation: c.navigation,
+        neighborSearch: c.neighborSearch,
+        connectionManagement: c.connectionManagement,
+        storage: c.storage,
+      },
       bytes: { vectors: this.space.byteLength, graph: g.graphBytes(), other },
     };
   }

@@ -42,7 +42,9 @@ export class Inserter extends Searcher {
 
   /** Link an allocated row (its vector already stored) into the graph. */
   insert(row: number): void {
-    const g = this.graph, c = this.counters, header = g.header;
+    const g = this.graph,
+      c = this.counters,
+      header = g.header;
     const level = g.levels[row];
     const timing = c.timing;
     let t = timing ? now() : 0;
@@ -100,7 +102,8 @@ export class Inserter extends Searcher {
    * entries it falls back to {@link insert}.
    */
   insertFrom(row: number, entries: Int32Array, count: number, ef = this.efConstruction): void {
-    const g = this.graph, c = this.counters;
+    const g = this.graph,
+      c = this.counters;
     if (g.levels[row] !== 0) throw new RangeError(`insertFrom links level-0 rows only; row ${row} has level ${g.levels[row]}`);
     if (count === 0) {
       this.insert(row);
@@ -164,7 +167,8 @@ export class Inserter extends Searcher {
     const probe = this.pairProbe;
     let kept = 0;
     for (let i = 0; i < n && kept < max; i++) {
-      const cand = rows[i], dc = dists[i];
+      const cand = rows[i],
+        dc = dists[i];
       if (kept > 0) {
         const at = probe.firstNearer(cand, kept, dc);
         this.counters.distanceEvals += at < kept ? at + 1 : kept;
@@ -217,7 +221,8 @@ export class Inserter extends Searcher {
   /** nb's list is full: choose its best `max` among its links and the new row, by the same heuristic. */
   private reprune(nb: number, list: Int32Array, off: number, n: number, row: number, max: number): void {
     const probe = this.pairProbe;
-    const rows = this.pruneRows, dists = this.pruneDists;
+    const rows = this.pruneRows,
+      dists = this.pruneDists;
     const ids = probe.ids;
     for (let j = 0; j < n; j++) ids[j] = list[off + 1 + j];
     ids[n] = row;
@@ -226,7 +231,8 @@ export class Inserter extends Searcher {
     const out = probe.out;
     // Insertion sort by (distance, row): at most 2·M + 1 entries.
     for (let j = 0; j <= n; j++) {
-      const r = ids[j], d = out[j];
+      const r = ids[j],
+        d = out[j];
       let k = j;
       while (k > 0 && (dists[k - 1] > d || (dists[k - 1] === d && rows[k - 1] > r))) {
         rows[k] = rows[k - 1];

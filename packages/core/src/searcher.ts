@@ -77,8 +77,9 @@ export class Searcher {
   /** Greedy descent at one level: move to the nearest neighbour while it is nearer. Returns the row; its distance is in bestDist. */
   greedy(entry: number, entryDist: number, level: number): number {
     const c = this.counters;
-    let cur = entry, curDist = entryDist;
-    for (let moved = true; moved; ) {
+    let cur = entry,
+      curDist = entryDist;
+    for (let moved = true; moved;) {
       moved = false;
       const epoch = this.nextEpoch();
       const m = this.gatherUnvisited(cur, level, epoch);
@@ -86,7 +87,8 @@ export class Searcher {
       if (m === 0) break;
       this.probe.toRows(m);
       c.distanceEvals += m;
-      const ids = this.probe.ids, out = this.probe.out;
+      const ids = this.probe.ids,
+        out = this.probe.out;
       for (let i = 0; i < m; i++) {
         const d = out[i];
         if (d < curDist || (d === curDist && ids[i] < cur)) {
@@ -120,8 +122,10 @@ export class Searcher {
    */
   searchLayerFrom(entries: Int32Array, count: number, ef: number, level: number, skipDeleted: boolean, exclude = -1): void {
     const epoch = this.startSearch(exclude);
-    const visited = this.visited, probe = this.probe, res = this.results;
-    for (let i = 0; i < count; ) {
+    const visited = this.visited,
+      probe = this.probe,
+      res = this.results;
+    for (let i = 0; i < count;) {
       const ids = probe.ids;
       let m = 0;
       for (; i < count && m < probe.maxBatch; i++) {
@@ -159,7 +163,9 @@ export class Searcher {
 
   /** The beam search proper: expand the nearest candidate while it can still improve the ef results. */
   private expand(ef: number, level: number, skipDeleted: boolean, epoch: number): void {
-    const cand = this.candidates, res = this.results, c = this.counters;
+    const cand = this.candidates,
+      res = this.results,
+      c = this.counters;
     const deleted = this.graph.deleted;
     while (cand.size > 0) {
       const d0 = cand.topKey();
@@ -171,7 +177,8 @@ export class Searcher {
       if (m === 0) continue;
       this.probe.toRows(m);
       c.distanceEvals += m;
-      const ids = this.probe.ids, out = this.probe.out;
+      const ids = this.probe.ids,
+        out = this.probe.out;
       for (let i = 0; i < m; i++) {
         const d = out[i];
         if (res.size < ef || d < res.topKey()) {

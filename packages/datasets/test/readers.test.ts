@@ -2,7 +2,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { datasetHash, encodeNpy, encodeVecs, gloveSplit, loadDataset, readBvecs, readFvecs, readIvecs, readNpy, recallByDistance, DatasetUnavailableError } from '../src/index.js';
+import {
+  datasetHash,
+  encodeNpy,
+  encodeVecs,
+  gloveSplit,
+  loadDataset,
+  readBvecs,
+  readFvecs,
+  readIvecs,
+  readNpy,
+  recallByDistance,
+  DatasetUnavailableError,
+} from '../src/index.js';
 
 let dir: string;
 const dim = 6;
@@ -13,7 +25,13 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hnswlab-datasets-'));
   writeFileSync(join(dir, 'base.fvecs'), encodeVecs(values, dim));
   writeFileSync(join(dir, 'query.fvecs'), encodeVecs(values.slice(0, 5 * dim), dim));
-  writeFileSync(join(dir, 'gt.ivecs'), encodeVecs(Int32Array.from({ length: 5 * 3 }, (_, i) => i), 3));
+  writeFileSync(
+    join(dir, 'gt.ivecs'),
+    encodeVecs(
+      Int32Array.from({ length: 5 * 3 }, (_, i) => i),
+      3,
+    ),
+  );
   writeFileSync(join(dir, 'base.npy'), encodeNpy(values, dim));
   const b = Buffer.alloc(rows * (4 + dim));
   for (let i = 0; i < rows; i++) {
@@ -73,7 +91,15 @@ describe('loadDataset', () => {
   });
 
   it('reads an ann-benchmarks HDF5 file (train, test, neighbors, distance)', async () => {
-    const h5mod = (await import('h5wasm/node')) as unknown as { default: { ready: Promise<unknown>; File: new (f: string, m: string) => { create_dataset(o: object): void; create_attribute(n: string, v: string): void; close(): void } } };
+    const h5mod = (await import('h5wasm/node')) as unknown as {
+      default: {
+        ready: Promise<unknown>;
+        File: new (
+          f: string,
+          m: string,
+        ) => { create_dataset(o: object): void; create_attribute(n: string, v: string): void; close(): void };
+      };
+    };
     const h5 = h5mod.default;
     await h5.ready;
     const file = join(dir, 'tiny-euclidean.hdf5');
@@ -130,5 +156,4 @@ describe('recallByDistance', () => {
     expect(recallByDistance({ distances: [0, 1, 2, 3] }, exact, 4)).toBe(0.75);
     expect(recallByDistance({ distances: [] }, { distances: [] }, 4)).toBe(1);
   });
-
 });

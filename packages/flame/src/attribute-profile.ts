@@ -39,7 +39,6 @@ export interface AttributeOptions {
   minShare?: number;
 }
 
-
 interface FunctionAcc {
   name: string;
   file: string;
@@ -75,14 +74,17 @@ export function attributeProfiles(profiles: readonly { file: string; profile: Cp
   for (const { file, profile } of profiles) {
     const { nodes: info, byKey } = describeNodes(profile, sources, phaseFunctions, roots, options.wasmNames);
     const { samples, timeDeltas } = profile;
-    let first = -1, last = -1;
+    let first = -1,
+      last = -1;
     for (let i = 0; i < samples.length; i++) {
       if (info.get(samples[i])?.onPath) {
         if (first < 0) first = i;
         last = i;
       }
     }
-    let windowMs = 0, windowIdle = 0, count = 0;
+    let windowMs = 0,
+      windowIdle = 0,
+      count = 0;
     let current: Phase | null = null;
     for (let i = first; i >= 0 && i <= last; i++) {
       const node = info.get(samples[i]);
@@ -122,7 +124,10 @@ export function attributeProfiles(profiles: readonly { file: string; profile: Cp
   for (const b of BUCKETS) activeMs += bucketMs[b];
   const per1k = (ms: number) => (options.units > 0 ? (ms / options.units) * 1000 : 0);
   const buckets = Object.fromEntries(
-    BUCKETS.map((b): [Bucket, BucketStat] => [b, { ms: bucketMs[b], share: activeMs > 0 ? bucketMs[b] / activeMs : 0, msPer1k: per1k(bucketMs[b]) }]),
+    BUCKETS.map((b): [Bucket, BucketStat] => [
+      b,
+      { ms: bucketMs[b], share: activeMs > 0 ? bucketMs[b] / activeMs : 0, msPer1k: per1k(bucketMs[b]) },
+    ]),
   ) as Record<Bucket, BucketStat>;
   let timerTotal = 0;
   for (const p of PHASES) timerTotal += timerMs[p];
@@ -175,7 +180,17 @@ export function attributeProfiles(profiles: readonly { file: string; profile: Cp
 function accFor(functions: Map<string, FunctionAcc>, node: NodeInfo, phaseFunctions: Readonly<Record<string, Phase>>): FunctionAcc {
   let acc = functions.get(node.key);
   if (!acc) {
-    acc = { name: node.name, file: node.file, line: node.line, self: 0, total: 0, inlined: 0, inlinedKnown: false, byBucket: {}, listed: Object.hasOwn(phaseFunctions, node.name) };
+    acc = {
+      name: node.name,
+      file: node.file,
+      line: node.line,
+      self: 0,
+      total: 0,
+      inlined: 0,
+      inlinedKnown: false,
+      byBucket: {},
+      listed: Object.hasOwn(phaseFunctions, node.name),
+    };
     functions.set(node.key, acc);
   }
   return acc;

@@ -64,8 +64,8 @@ async function runCommand(args: string[]): Promise<number> {
     return x;
   };
   const spec = {
-    kernel: values.kernel!,
-    strategy: values.strategy!,
+    kernel: values.kernel,
+    strategy: values.strategy,
     ...(values.dataset !== undefined && { dataset: values.dataset }),
     ...(values.dim !== undefined && { dim: int('dim', values.dim) }),
     ...(values.n !== undefined && { n: int('n', values.n) }),
@@ -96,7 +96,9 @@ async function runCommand(args: string[]): Promise<number> {
   console.log(`  raw profile(s)   ${result.files.profiles.join(', ')}`);
   const g = result.attribution.agreement;
   if (g && !g.ok) {
-    console.log(`warning: the profile's phase shares differ from the core's timers by ${g.maxDeltaPp.toFixed(1)} pp (over ±${g.tolerancePp}): a busy machine or a cell too small to sample well; run it again or larger`);
+    console.log(
+      `warning: the profile's phase shares differ from the core's timers by ${g.maxDeltaPp.toFixed(1)} pp (over ±${g.tolerancePp}): a busy machine or a cell too small to sample well; run it again or larger`,
+    );
     if (values.strict) return 1;
   }
   return 0;
@@ -105,18 +107,25 @@ async function runCommand(args: string[]): Promise<number> {
 function readAttribution(path: string): Attribution {
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'attribution.json') : path;
   const a = JSON.parse(readFileSync(file, 'utf8')) as Attribution;
-  if (typeof a.schema !== 'string' || !a.schema.startsWith('hnswlab-flame/attribution@')) throw new Error(`${file} is not an hnswlab-flame attribution.json`);
+  if (typeof a.schema !== 'string' || !a.schema.startsWith('hnswlab-flame/attribution@'))
+    throw new Error(`${file} is not an hnswlab-flame attribution.json`);
   return a;
 }
 
 function diffCommand(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, options: { top: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { top: { type: 'string' }, json: { type: 'boolean', default: false } },
+    allowPositionals: true,
+    strict: true,
+  });
   if (positionals.length !== 2) {
     console.error(USAGE);
     return 2;
   }
   const [a, b] = positionals;
-  const before = readAttribution(a), after = readAttribution(b);
+  const before = readAttribution(a),
+    after = readAttribution(b);
   const label = (x: Attribution, path: string) => `${x.cell?.id ?? path} [${x.phase}, ${x.tool}, inlining ${x.method.inlining}]`;
   const d = diffAttributions(before, after, label(before, a), label(after, b));
   console.log(values.json ? JSON.stringify(d, null, 2) : formatDiff(d, values.top ? Number(values.top) : 15));

@@ -63,7 +63,8 @@ export function describeNodes(
     const wasmIndex = wasmNames && /^wasm-function\[(\d+)\]$/.exec(frame.functionName);
     const wasmName = wasmIndex ? wasmNames.get(Number(wasmIndex[1])) : undefined;
     const bare = wasmName ? `wasm:${wasmName}` : frame.functionName || '(anonymous)';
-    const name = fn?.owner && fn.qualifiedName.endsWith(`.${bare}`) ? fn.qualifiedName : fn?.owner && bare === '(anonymous)' ? fn.qualifiedName : bare;
+    const name =
+      fn?.owner && fn.qualifiedName.endsWith(`.${bare}`) ? fn.qualifiedName : fn?.owner && bare === '(anonymous)' ? fn.qualifiedName : bare;
     const file = shortFile(frame);
     const key = `${name} ${file}:${frame.lineNumber}`;
     const own = frameBucket(frame, name, phaseFunctions);
@@ -80,7 +81,8 @@ export function describeNodes(
     const stackKeys = up && !isRoot ? (up.stackKeys.includes(key) ? up.stackKeys : [...up.stackKeys, key]) : isRoot ? [] : [key];
     let inlinedFraction: number | null = null;
     if (fn && node.positionTicks && node.positionTicks.length > 0) {
-      let all = 0, outside = 0;
+      let all = 0,
+        outside = 0;
       for (const { line, ticks } of node.positionTicks) {
         all += ticks;
         if (line < fn.startLine || line > fn.endLine) outside += ticks;

@@ -45,10 +45,14 @@ const per1k = (ms: number, units: number) => (units > 0 ? (ms / units) * 1000 : 
 export function diffAttributions(before: Attribution, after: Attribution, beforeLabel = 'A', afterLabel = 'B'): AttributionDiff {
   const caveats: string[] = [];
   if (before.phase !== after.phase) caveats.push(`different phases: ${before.phase} vs ${after.phase}`);
-  if (before.method.inlining !== after.method.inlining) caveats.push(`different inlining: ${before.method.inlining} vs ${after.method.inlining} (self times are not comparable function by function)`);
+  if (before.method.inlining !== after.method.inlining)
+    caveats.push(
+      `different inlining: ${before.method.inlining} vs ${after.method.inlining} (self times are not comparable function by function)`,
+    );
   if (before.unitName !== after.unitName) caveats.push(`different units: ${before.unitName} vs ${after.unitName}`);
   const buckets = BUCKETS.map((bucket): BucketChange => {
-    const b = before.buckets[bucket], a = after.buckets[bucket];
+    const b = before.buckets[bucket],
+      a = after.buckets[bucket];
     return {
       bucket,
       beforeShare: b.share,
@@ -75,7 +79,17 @@ export function diffAttributions(before: Attribution, after: Attribution, before
     });
   }
   for (const f of after.functions) {
-    const c = map.get(key(f)) ?? { name: f.name, file: f.file, beforeSelfShare: 0, afterSelfShare: 0, deltaPp: 0, beforeSelfMsPer1k: 0, afterSelfMsPer1k: 0, deltaMsPer1k: 0, only: 'after' as const };
+    const c = map.get(key(f)) ?? {
+      name: f.name,
+      file: f.file,
+      beforeSelfShare: 0,
+      afterSelfShare: 0,
+      deltaPp: 0,
+      beforeSelfMsPer1k: 0,
+      afterSelfMsPer1k: 0,
+      deltaMsPer1k: 0,
+      only: 'after' as const,
+    };
     c.afterSelfShare = f.selfShare;
     c.afterSelfMsPer1k = per1k(f.selfMs, after.units);
     if (c.only === 'before') delete c.only;
@@ -98,13 +112,23 @@ export function formatDiff(d: AttributionDiff, top = 15): string {
   out.push(`hnswlab-flame diff: A = ${d.before.label}`);
   out.push(`                   B = ${d.after.label}`);
   const total = (x: AttributionDiff['before']) => per1k(x.activeMs, x.units);
-  out.push(`active time: ${ms(total(d.before), 2)} -> ${ms(total(d.after), 2)} ms per 1k ${unit} (${signed(total(d.after) - total(d.before), 2)}, ×${(total(d.after) / Math.max(1e-9, total(d.before))).toFixed(2)})`);
+  out.push(
+    `active time: ${ms(total(d.before), 2)} -> ${ms(total(d.after), 2)} ms per 1k ${unit} (${signed(total(d.after) - total(d.before), 2)}, ×${(total(d.after) / Math.max(1e-9, total(d.before))).toFixed(2)})`,
+  );
   for (const c of d.caveats) out.push(`caveat: ${c}`);
   out.push('');
   out.push(
     formatTable(
       ['bucket', 'A share', 'B share', 'Δ pp', `A ms/1k`, `B ms/1k`, `Δ ms/1k ${unit}`],
-      d.buckets.map((b) => [b.bucket, pct(b.beforeShare), pct(b.afterShare), signed(b.deltaPp), ms(b.beforeMsPer1k, 2), ms(b.afterMsPer1k, 2), signed(b.deltaMsPer1k, 2)]),
+      d.buckets.map((b) => [
+        b.bucket,
+        pct(b.beforeShare),
+        pct(b.afterShare),
+        signed(b.deltaPp),
+        ms(b.beforeMsPer1k, 2),
+        ms(b.afterMsPer1k, 2),
+        signed(b.deltaMsPer1k, 2),
+      ]),
     ),
   );
   const show = (title: string, rows: FunctionChange[]) => {

@@ -88,7 +88,9 @@ export function flamegraphHtml(
       }
     };
     place(root, 0, 0);
-    sections.push(`<h2>${escape(file)} — ${root.ms.toFixed(0)} ms sampled</h2><div class="g" style="height:${(depthMax + 1) * 18}px">${divs.join('')}</div>`);
+    sections.push(
+      `<h2>${escape(file)} — ${root.ms.toFixed(0)} ms sampled</h2><div class="g" style="height:${(depthMax + 1) * 18}px">${divs.join('')}</div>`,
+    );
   }
   const legend = Object.entries(COLORS)
     .map(([b, c]) => `<span class="k" style="background:${c}">${b}</span>`)

@@ -7,11 +7,16 @@ export function formatAttribution(a: Attribution, top = 20): string {
   const cell = a.cell ? ` · ${a.cell.id}` : '';
   out.push(`hnswlab-flame · ${a.phase}${cell} · tool ${a.tool}`);
   out.push(`method: ${a.method.description}`);
-  if (a.toolCommand) out.push(`source: a --cpu-prof run of the cell; the ${a.tool} flamegraph comes from a run of its own (V8 stops its --prof tick log while the CPU profiler runs)`);
+  if (a.toolCommand)
+    out.push(
+      `source: a --cpu-prof run of the cell; the ${a.tool} flamegraph comes from a run of its own (V8 stops its --prof tick log while the CPU profiler runs)`,
+    );
   const threads = a.profiles.length;
   out.push(
     `window: ${ms(a.activeMs)} ms active over ${threads} thread${threads === 1 ? '' : 's'} (idle ${ms(a.idleMs)} ms), ${a.units} ${a.unitName}` +
-      (a.phase === 'build' && a.cell?.vectorsPerSecond ? `; bench: ${Math.round(a.cell.vectorsPerSecond)} vectors/s, ${a.cell.distanceEvalsPerInsert?.toFixed(0)} distances/insert` : ''),
+      (a.phase === 'build' && a.cell?.vectorsPerSecond
+        ? `; bench: ${Math.round(a.cell.vectorsPerSecond)} vectors/s, ${a.cell.distanceEvalsPerInsert?.toFixed(0)} distances/insert`
+        : ''),
   );
   out.push('');
   out.push(
@@ -30,24 +35,30 @@ export function formatAttribution(a: Attribution, top = 20): string {
     });
     out.push(formatTable(['phase', 'profile', 'core timers', 'Δ pp'], rows));
     if (a.agreement) {
-      out.push(`agreement: max |Δ| ${a.agreement.maxDeltaPp.toFixed(1)} pp, ${a.agreement.ok ? 'within' : 'OUTSIDE'} ±${a.agreement.tolerancePp} pp`);
+      out.push(
+        `agreement: max |Δ| ${a.agreement.maxDeltaPp.toFixed(1)} pp, ${a.agreement.ok ? 'within' : 'OUTSIDE'} ±${a.agreement.tolerancePp} pp`,
+      );
     }
-    out.push(`GC and insert bookkeeping charged to the phase in progress: ${ms(a.timerView.carriedMs)} ms; unattributed: ${ms(a.timerView.unattributedMs)} ms`);
+    out.push(
+      `GC and insert bookkeeping charged to the phase in progress: ${ms(a.timerView.carriedMs)} ms; unattributed: ${ms(a.timerView.unattributedMs)} ms`,
+    );
   }
   out.push('');
   out.push(`top ${Math.min(top, a.functions.length)} functions by self time:`);
   out.push(
     formatTable(
       ['function', 'self ms', 'self', 'total', 'bucket', 'inlined', 'where'],
-      a.functions.slice(0, top).map((f) => [
-        f.name,
-        ms(f.selfMs),
-        pct(f.selfShare),
-        pct(f.totalShare),
-        mainBucket(f.selfByBucket),
-        f.inlinedSelfMs === null ? '' : pct(f.selfMs > 0 ? f.inlinedSelfMs / f.selfMs : 0, 0),
-        f.file ? `${f.file}:${f.line}` : '',
-      ]),
+      a.functions
+        .slice(0, top)
+        .map((f) => [
+          f.name,
+          ms(f.selfMs),
+          pct(f.selfShare),
+          pct(f.totalShare),
+          mainBucket(f.selfByBucket),
+          f.inlinedSelfMs === null ? '' : pct(f.selfMs > 0 ? f.inlinedSelfMs / f.selfMs : 0, 0),
+          f.file ? `${f.file}:${f.line}` : '',
+        ]),
     ),
   );
   out.push(`inlined = self time at lines of other functions V8 inlined into it (positionTicks); all functions: ${ms(a.inlinedSelfMs)} ms`);

@@ -40,7 +40,13 @@ export interface ToolCommand {
  * the flags carry --cpu-prof). 0x and clinic read V8's --prof tick log, which V8 stops writing while
  * its CPU profiler runs: never pass --cpu-prof to them.
  */
-export function toolCommand(tool: Tool, outDir: string, nodeArgs: readonly string[], script: string, scriptArgs: readonly string[]): ToolCommand {
+export function toolCommand(
+  tool: Tool,
+  outDir: string,
+  nodeArgs: readonly string[],
+  script: string,
+  scriptArgs: readonly string[],
+): ToolCommand {
   const node = process.execPath;
   // clinic asks an analytics question on first use and, without a terminal, silently does nothing unless told not to.
   const env = { NO_INSIGHT: '1' };
@@ -51,11 +57,19 @@ export function toolCommand(tool: Tool, outDir: string, nodeArgs: readonly strin
     case '0x': {
       const toolDir = join(outDir, '0x');
       // No --open: nothing is opened in a browser; the HTML is written to toolDir.
-      return { argv: [node, binScript('0x', '0x'), '--output-dir', toolDir, '--title', 'hnswlab-flame', '--', node, ...target], env, toolDir };
+      return {
+        argv: [node, binScript('0x', '0x'), '--output-dir', toolDir, '--title', 'hnswlab-flame', '--', node, ...target],
+        env,
+        toolDir,
+      };
     }
     case 'clinic': {
       const toolDir = join(outDir, 'clinic');
-      return { argv: [node, binScript('clinic', 'clinic'), 'flame', '--open=false', '--dest', toolDir, '--', node, ...target], env, toolDir };
+      return {
+        argv: [node, binScript('clinic', 'clinic'), 'flame', '--open=false', '--dest', toolDir, '--', node, ...target],
+        env,
+        toolDir,
+      };
     }
   }
 }

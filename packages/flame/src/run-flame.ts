@@ -12,6 +12,10 @@ import { formatAttribution } from './format-attribution.js';
 import { toolAvailable, toolCommand, type Tool } from './profilers.js';
 import { wasmNamesFromFiles } from './wasm-names.js';
 
+// Line breaks and terminal escape sequences (ESC [ n letter) in a child's output.
+// eslint-disable-next-line no-control-regex
+const ANSI_OR_NEWLINE = /\r?\n|\r|\u001b\[\d*[A-Za-z]/;
+
 /** Largest accepted gap between the profile's phase shares and the core's timers, percentage points. */
 export const AGREEMENT_TOLERANCE_PP = 5;
 
@@ -59,10 +63,13 @@ export async function runFlame(options: FlameRunOptions): Promise<FlameRunResult
   try {
     await loadKernel(spec.kernel);
   } catch (err) {
-    throw new Error(`kernel '${spec.kernel}' cannot be profiled here: ${(err as Error).message}`);
+    throw new Error(`kernel '${spec.kernel}' cannot be profiled here: ${(err as Error).message}`, { cause: err });
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  const outDir = resolve(options.outDir ?? join('flame-out', `${stamp}-${spec.kernel.replace(/[^\w-]+/g, '_')}-${spec.strategy}-d${spec.dim}-n${spec.n}-${tool}-${phase}`));
+  const outDir = resolve(
+    options.outDir ??
+      join('flame-out', `${stamp}-${spec.kernel.replace(/[^\w-]+/g, '_')}-${spec.strategy}-d${spec.dim}-n${spec.n}-${tool}-${phase}`),
+  );
   mkdirSync(outDir, { recursive: true });
   const specPath = join(outDir, 'spec.json');
   const cellPath = join(outDir, 'cell-result.json');
@@ -96,17 +103,27 @@ export async function runFlame(options: FlameRunOptions): Promise<FlameRunResult
     toolCommandLine = commandLine(command.argv);
   }
   const command = toolCommand('cpuprofile', outDir, nodeFlags, childScript, [specPath, cellPath]);
-  log(`hnswlab-flame: ${tool === 'cpuprofile' ? '' : '[2/2] '}${what} under --cpu-prof (${inliningNote}) for attribution -> ${relative(process.cwd(), outDir) || '.'}`);
+  log(
+    `hnswlab-flame: ${tool === 'cpuprofile' ? '' : '[2/2] '}${what} under --cpu-prof (${inliningNote}) for attribution -> ${relative(process.cwd(), outDir) || '.'}`,
+  );
   const code = await run(command.argv, command.env, log);
   if (!existsSync(cellPath)) throw new Error(`the profiled cell wrote no result (exit code ${code}); see the output above`);
   const { result: cell, kernelModule } = JSON.parse(readFileSync(cellPath, 'utf8')) as { result: CellResult; kernelModule: string | null };
   if (cell.status !== 'ok') throw new Error(`the cell did not run: ${cell.status}: ${cell.reason ?? ''}`);
 
-  const profileFiles = existsSync(profileDir) ? readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).sort().map((f) => join(profileDir, f)) : [];
+  const profileFiles = existsSync(profileDir)
+    ? readdirSync(profileDir)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .sort()
+        .map((f) => join(profileDir, f))
+    : [];
   if (profileFiles.length === 0) throw new Error(`no CPU profile was written to ${profileDir}`);
   const profiles = profileFiles.map((file) => ({ file: relative(outDir, file), profile: readCpuProfile(file) }));
 
-  const units = phase === 'build' ? spec.n * spec.repeat : (cell.search ?? []).reduce((s, p) => s + p.passes * (cell.dataset?.queries ?? spec.queries), 0);
+  const units =
+    phase === 'build'
+      ? spec.n * spec.repeat
+      : (cell.search ?? []).reduce((s, p) => s + p.passes * (cell.dataset?.queries ?? spec.queries), 0);
   const wasmNames = kernelWasmNames(kernelModule);
   const attribution = attributeProfiles(profiles, { phase, method, units, tool, wasmNames });
   attribution.cell = summarise(cell);
@@ -120,7 +137,13 @@ export async function runFlame(options: FlameRunOptions): Promise<FlameRunResult
   const flamegraph = toolDir ? findToolHtml(tool, toolDir) : null;
   if (tool !== 'cpuprofile' && !flamegraph) log(`hnswlab-flame: ${tool} wrote no flamegraph HTML under ${toolDir}`);
   const phaseFlamegraph = join(outDir, 'phase-flamegraph.html');
-  writeFileSync(phaseFlamegraph, flamegraphHtml(profiles, `hnswlab-flame: ${cell.id} (${method.inlining === 'disabled' ? '--no-turbo-inlining' : 'inlining on'})`, { phaseFunctions: PHASE_FUNCTIONS, wasmNames }));
+  writeFileSync(
+    phaseFlamegraph,
+    flamegraphHtml(profiles, `hnswlab-flame: ${cell.id} (${method.inlining === 'disabled' ? '--no-turbo-inlining' : 'inlining on'})`, {
+      phaseFunctions: PHASE_FUNCTIONS,
+      wasmNames,
+    }),
+  );
   let flamegraphPath: string | null = null;
   if (flamegraph) {
     flamegraphPath = join(outDir, 'flamegraph.html');
@@ -138,7 +161,14 @@ export async function runFlame(options: FlameRunOptions): Promise<FlameRunResult
     attribution,
     table,
     cell,
-    files: { attribution: attributionPath, table: tablePath, cellResult: cellPath, profiles: profileFiles, flamegraph: flamegraphPath, phaseFlamegraph },
+    files: {
+      attribution: attributionPath,
+      table: tablePath,
+      cellResult: cellPath,
+      profiles: profileFiles,
+      flamegraph: flamegraphPath,
+      phaseFlamegraph,
+    },
   };
 }
 
@@ -169,7 +199,9 @@ function summarise(cell: CellResult): CellSummary {
 function kernelWasmNames(kernelModule: string | null): Map<number, string> | undefined {
   if (!kernelModule?.startsWith('file:')) return undefined;
   const dir = dirname(fileURLToPath(kernelModule));
-  const files = readdirSync(dir).filter((f) => f.endsWith('.wasm')).map((f) => join(dir, f));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.wasm'))
+    .map((f) => join(dir, f));
   try {
     return wasmNamesFromFiles(files);
   } catch {
@@ -181,7 +213,10 @@ const commandLine = (argv: readonly string[]) => argv.map((a) => (/\s/.test(a) ?
 
 function findToolHtml(tool: Tool, toolDir: string): string | null {
   if (!existsSync(toolDir)) return null;
-  const name = tool === '0x' ? readdirSync(toolDir).find((f) => f === 'flamegraph.html') : readdirSync(toolDir).find((f) => f.endsWith('.clinic-flame.html'));
+  const name =
+    tool === '0x'
+      ? readdirSync(toolDir).find((f) => f === 'flamegraph.html')
+      : readdirSync(toolDir).find((f) => f.endsWith('.clinic-flame.html'));
   return name ? join(toolDir, name) : null;
 }
 
@@ -190,7 +225,7 @@ function run(argv: string[], env: Record<string, string>, log: (line: string) =>
     // No terminal for the tools: stdin closed, output piped through the logger, so nothing waits for a key or opens a browser.
     const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     const forward = (chunk: Buffer) => {
-      for (const line of chunk.toString().split(/\r?\n|\r|\u001b\[\d*[A-Za-z]/)) if (line.trim()) log(`  | ${line.trim()}`);
+      for (const line of chunk.toString().split(ANSI_OR_NEWLINE)) if (line.trim()) log(`  | ${line.trim()}`);
     };
     child.stdout.on('data', forward);
     child.stderr.on('data', forward);

@@ -65,7 +65,13 @@ function parseScript(url: string): ParsedScript | null {
   }
   let ast: Node;
   try {
-    ast = parse(text, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true, allowReturnOutsideFunction: true, locations: false });
+    ast = parse(text, {
+      ecmaVersion: 'latest',
+      sourceType: 'module',
+      allowHashBang: true,
+      allowReturnOutsideFunction: true,
+      locations: false,
+    });
   } catch {
     try {
       ast = parse(text, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true, allowReturnOutsideFunction: true });
@@ -76,7 +82,8 @@ function parseScript(url: string): ParsedScript | null {
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
   const lineOf = (offset: number): number => {
-    let lo = 0, hi = lineStarts.length - 1;
+    let lo = 0,
+      hi = lineStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (lineStarts[mid] <= offset) lo = mid;
@@ -89,7 +96,14 @@ function parseScript(url: string): ParsedScript | null {
     if (node.type !== 'FunctionDeclaration' && node.type !== 'FunctionExpression' && node.type !== 'ArrowFunctionExpression') return;
     const { name, owner } = nameOf(node, parents);
     const qualifiedName = owner ? `${owner}.${name}` : name;
-    functions.push({ qualifiedName, owner, startLine: lineOf(node.start), endLine: lineOf(Math.max(node.start, node.end - 1)), start: node.start, end: node.end });
+    functions.push({
+      qualifiedName,
+      owner,
+      startLine: lineOf(node.start),
+      endLine: lineOf(Math.max(node.start, node.end - 1)),
+      start: node.start,
+      end: node.end,
+    });
   });
   return { functions, lineStarts };
 }

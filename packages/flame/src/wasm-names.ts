@@ -8,10 +8,13 @@ import { readFileSync } from 'node:fs';
 export function wasmFunctionNames(bytes: Uint8Array): Map<number, string> {
   const names = new Map<number, string>();
   const fromNameSection = new Map<number, string>();
-  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) throw new Error('not a WebAssembly module');
+  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d)
+    throw new Error('not a WebAssembly module');
   let pos = 8;
   const u32 = (): number => {
-    let result = 0, shift = 0, b: number;
+    let result = 0,
+      shift = 0,
+      b: number;
     do {
       b = bytes[pos++];
       result |= (b & 0x7f) << shift;

@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { attributeProfiles, SourceIndex, wasmFunctionNames, type AttributionMethod, type CpuProfile } from '@hnswlab/flame';
 
 const method: AttributionMethod = { inlining: 'disabled', nodeFlags: ['--no-turbo-inlining'], intervalUs: 1000, description: 'test' };
-const phaseFunctions = { 'Searcher.greedy': 'navigation', 'Searcher.searchLayer': 'neighborSearch', 'Searcher.gatherUnvisited': 'neighborSearch', 'Inserter.selectNeighbors': 'connectionManagement', 'HnswIndex.beginBatch': 'storage' } as const;
+const phaseFunctions = {
+  'Searcher.greedy': 'navigation',
+  'Searcher.searchLayer': 'neighborSearch',
+  'Searcher.gatherUnvisited': 'neighborSearch',
+  'Inserter.selectNeighbors': 'connectionManagement',
+  'HnswIndex.beginBatch': 'storage',
+} as const;
 
 /** A call tree given as [id, parent, name, url?]; samples as [node id, µs since the previous sample]. */
 function profile(tree: [number, number, string, string?][], samples: [number, number][]): CpuProfile {
@@ -15,7 +21,13 @@ function profile(tree: [number, number, string, string?][], samples: [number, nu
     callFrame: { functionName, scriptId: 0, url: url ?? '', lineNumber: -1, columnNumber: -1 },
     children: tree.filter(([, p]) => p === id).map(([c]) => c),
   }));
-  return { nodes, startTime: 0, endTime: samples.reduce((s, [, d]) => s + d, 0), samples: samples.map(([n]) => n), timeDeltas: samples.map(([, d]) => d) };
+  return {
+    nodes,
+    startTime: 0,
+    endTime: samples.reduce((s, [, d]) => s + d, 0),
+    samples: samples.map(([n]) => n),
+    timeDeltas: samples.map(([, d]) => d),
+  };
 }
 
 // (root) ─ loop ─ Inserter.insert ─┬─ Searcher.greedy ─ Searcher.gatherUnvisited
@@ -44,7 +56,19 @@ const tree: [number, number, string, string?][] = [
 ];
 // 1 ms per sample; 'setup' before the first on-path sample and after the last is outside the window.
 const samples: [number, number][] = [
-  [16, 1000], [13, 1000], [5, 1000], [8, 1000], [8, 1000], [9, 1000], [14, 1000], [11, 1000], [10, 1000], [12, 1000], [15, 1000], [6, 1000], [16, 1000],
+  [16, 1000],
+  [13, 1000],
+  [5, 1000],
+  [8, 1000],
+  [8, 1000],
+  [9, 1000],
+  [14, 1000],
+  [11, 1000],
+  [10, 1000],
+  [12, 1000],
+  [15, 1000],
+  [6, 1000],
+  [16, 1000],
 ];
 
 describe('attributeProfiles on a synthetic profile', () => {
@@ -90,14 +114,52 @@ describe('attributeProfiles on a synthetic profile', () => {
   });
 
   it('names wasm functions from the module when given its names', () => {
-    const named = attributeProfiles([{ file: 'main', profile: profile(tree, samples) }], { phase: 'build', method, units: 2, phaseFunctions, wasmNames: new Map([[0, 'l2Rows']]) });
+    const named = attributeProfiles([{ file: 'main', profile: profile(tree, samples) }], {
+      phase: 'build',
+      method,
+      units: 2,
+      phaseFunctions,
+      wasmNames: new Map([[0, 'l2Rows']]),
+    });
     expect(named.functions[0].name).toBe('wasm:l2Rows');
     expect(named.buckets.kernel.ms).toBeCloseTo(3);
   });
 
   it('reads function names from the export section of a module without a name section', () => {
     // (module (func) (export "l2Rows" (func 0)))
-    const bytes = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 7, 10, 1, 6, ...Buffer.from('l2Rows'), 0, 0, 10, 4, 1, 2, 0, 0x0b]);
+    const bytes = Uint8Array.from([
+      0,
+      0x61,
+      0x73,
+      0x6d,
+      1,
+      0,
+      0,
+      0,
+      1,
+      4,
+      1,
+      0x60,
+      0,
+      0,
+      3,
+      2,
+      1,
+      0,
+      7,
+      10,
+      1,
+      6,
+      ...Buffer.from('l2Rows'),
+      0,
+      0,
+      10,
+      4,
+      1,
+      2,
+      0,
+      0x0b,
+    ]);
     expect((globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes)).toBe(true);
     expect(wasmFunctionNames(bytes)).toEqual(new Map([[0, 'l2Rows']]));
   });
@@ -107,7 +169,21 @@ describe('SourceIndex', () => {
   it('turns bare V8 frame names into Class.method from the script itself', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flame-src-'));
     const file = join(dir, 'code.js');
-    writeFileSync(file, ['export class Searcher {', '  greedy(a) {', '    return a;', '  }', '}', 'export const batched = {', '  insert(x) { return x; },', '};', 'function plain() {}', ''].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'export class Searcher {',
+        '  greedy(a) {',
+        '    return a;',
+        '  }',
+        '}',
+        'export const batched = {',
+        '  insert(x) { return x; },',
+        '};',
+        'function plain() {}',
+        '',
+      ].join('\n'),
+    );
     const sources = new SourceIndex();
     const url = pathToFileURL(file).href;
     // V8 reports a method's position at its parameter list: line 1 (0-based), column 8.

@@ -28,7 +28,8 @@ describe('agreement with the core timers', () => {
     expect(a.method.inlining).toBe('disabled');
     expect(a.method.nodeFlags).toContain('--no-turbo-inlining');
     expect(a.coreTimers).not.toBeNull();
-    for (const [phase, delta] of Object.entries(a.agreement!.deltasPp)) expect(Math.abs(delta), phase).toBeLessThanOrEqual(AGREEMENT_TOLERANCE_PP);
+    for (const [phase, delta] of Object.entries(a.agreement!.deltasPp))
+      expect(Math.abs(delta), phase).toBeLessThanOrEqual(AGREEMENT_TOLERANCE_PP);
     // Kernel time must be seen as kernel time, not lost in callers or (program).
     expect(a.buckets.kernel.share).toBeGreaterThan(0.1);
     // The JS kernel's formula (called from toRows, rowToRows, firstNearer) holds the distance work.
@@ -40,7 +41,30 @@ describe('agreement with the core timers', () => {
 describe('hnswlab-flame run --tool cpuprofile (end to end)', () => {
   it('writes the flamegraph, the raw profile, attribution.json and prints the table', async () => {
     const out = tmp('e2e');
-    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'run', '--kernel', 'js', '--strategy', 'sequential', '--dim', '16', '--n', '800', '--queries', '10', '--ef', '10,20', '--tool', 'cpuprofile', '--out', out], { maxBuffer: 1 << 24 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        bin,
+        'run',
+        '--kernel',
+        'js',
+        '--strategy',
+        'sequential',
+        '--dim',
+        '16',
+        '--n',
+        '800',
+        '--queries',
+        '10',
+        '--ef',
+        '10,20',
+        '--tool',
+        'cpuprofile',
+        '--out',
+        out,
+      ],
+      { maxBuffer: 1 << 24 },
+    );
     expect(stdout).toContain('inlining OFF (--no-turbo-inlining)');
     expect(stdout).toContain('top ');
     expect(stdout).toMatch(/kernel \(distance calls\)/);
@@ -56,7 +80,12 @@ describe('hnswlab-flame run --tool cpuprofile (end to end)', () => {
   });
 
   it('attributes the search phase to navigation, neighbor search and the kernel', async () => {
-    const r = await runFlame({ spec: { kernel: 'js', strategy: 'batched', dim: 16, n: 1000, queries: 50, ef: [10, 40] }, phase: 'search', outDir: tmp('search'), log: quiet });
+    const r = await runFlame({
+      spec: { kernel: 'js', strategy: 'batched', dim: 16, n: 1000, queries: 50, ef: [10, 40] },
+      phase: 'search',
+      outDir: tmp('search'),
+      log: quiet,
+    });
     const a = r.attribution;
     expect(a.unitName).toBe('searches');
     expect(a.units).toBe(r.cell.search!.reduce((s, p) => s + p.passes * 50, 0));
@@ -66,6 +95,8 @@ describe('hnswlab-flame run --tool cpuprofile (end to end)', () => {
   });
 
   it('refuses a kernel that cannot load, with its reason', async () => {
-    await expect(runFlame({ spec: { kernel: './no-such-kernel.js', strategy: 'batched', n: 10 }, outDir: tmp('bad'), log: quiet })).rejects.toThrow(/cannot be profiled here/);
+    await expect(
+      runFlame({ spec: { kernel: './no-such-kernel.js', strategy: 'batched', n: 10 }, outDir: tmp('bad'), log: quiet }),
+    ).rejects.toThrow(/cannot be profiled here/);
   });
 });

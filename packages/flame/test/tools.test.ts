@@ -11,7 +11,10 @@ const tiny = { strategy: 'batched', dim: 32, n: 1500, queries: 10, ef: [10] };
 
 // 0x and clinic each take a few seconds on a tiny cell (one run under the tool, one under --cpu-prof).
 describe('flamegraph tools, headless', () => {
-  for (const [tool, marker] of [['0x', 'flamegraph'], ['clinic', 'clinic']] as [Tool, string][]) {
+  for (const [tool, marker] of [
+    ['0x', 'flamegraph'],
+    ['clinic', 'clinic'],
+  ] as [Tool, string][]) {
     const missing = toolAvailable(tool);
     if (missing) {
       it.skip(`skipped: ${missing}`, () => {});
@@ -32,7 +35,11 @@ describe('flamegraph tools, headless', () => {
 });
 
 // Time inside the wasm module and the native addon must land in the kernel bucket, not "(program)".
-const unavailable = async (name: string) => loadKernel(name).then(() => null, (err: Error) => err.message);
+const unavailable = async (name: string) =>
+  loadKernel(name).then(
+    () => null,
+    (err: Error) => err.message,
+  );
 const kernels = [
   ['wasm', await unavailable('wasm')],
   ['native', await unavailable('native')],

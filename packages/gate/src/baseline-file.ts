@@ -15,7 +15,8 @@ export interface Tolerance {
 }
 
 /** The deterministic figures of one cell on one kernel. */
-export type DeterministicFigure = 'distanceEvalsPerInsert' | 'nodesVisitedPerInsert' | 'recallAtK' | 'distanceEvalsPerQuery' | 'bytesPerVector';
+export type DeterministicFigure =
+  'distanceEvalsPerInsert' | 'nodesVisitedPerInsert' | 'recallAtK' | 'distanceEvalsPerQuery' | 'bytesPerVector';
 
 export interface FigureBaseline {
   value: number;
@@ -114,7 +115,10 @@ export function readBaseline<S extends BaselineFile['suite']>(dir: string, suite
     throw err;
   }
   const parsed = JSON.parse(text) as BaselineFile;
-  if (parsed.version !== BASELINE_VERSION) throw new Error(`${file} has baseline version ${String(parsed.version)}, this gate reads ${BASELINE_VERSION}: re-run pnpm bench:baseline`);
+  if (parsed.version !== BASELINE_VERSION)
+    throw new Error(
+      `${file} has baseline version ${String(parsed.version)}, this gate reads ${BASELINE_VERSION}: re-run pnpm bench:baseline`,
+    );
   if (parsed.suite !== suite) throw new Error(`${file} holds suite '${parsed.suite}', expected '${suite}'`);
   return parsed as Extract<BaselineFile, { suite: S }>;
 }

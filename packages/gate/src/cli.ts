@@ -94,8 +94,18 @@ async function main(argv: string[]): Promise<number> {
     return report.failed ? 1 : 0;
   }
   if (command === 'baseline') {
-    if (process.env.HNSWLAB_GATE_SELFTEST_SLOWDOWN) throw new Error('refusing to baseline with a self-test slowdown planted (HNSWLAB_GATE_SELFTEST_SLOWDOWN is set)');
-    const written = await runBaseline({ suites, baselines, kernels, only, runs: int('runs', values.runs ?? '3'), repeats, command: `hnswlab-gate ${argv.join(' ')}`, log });
+    if (process.env.HNSWLAB_GATE_SELFTEST_SLOWDOWN)
+      throw new Error('refusing to baseline with a self-test slowdown planted (HNSWLAB_GATE_SELFTEST_SLOWDOWN is set)');
+    const written = await runBaseline({
+      suites,
+      baselines,
+      kernels,
+      only,
+      runs: int('runs', values.runs ?? '3'),
+      repeats,
+      command: `hnswlab-gate ${argv.join(' ')}`,
+      log,
+    });
     for (const f of written) console.log(`wrote ${f}`);
     return 0;
   }
@@ -104,7 +114,9 @@ async function main(argv: string[]): Promise<number> {
     const report = await runSelftest({
       runs: int('runs', values.runs ?? '5'),
       timingRuns: Number(values['timing-runs'] ?? (values.full ? '5' : '2')),
-      slowdowns: list(values.slowdowns ?? (values.full ? '5,10,15,20' : '10,20')).map(Number).sort((a, b) => a - b),
+      slowdowns: list(values.slowdowns ?? (values.full ? '5,10,15,20' : '10,20'))
+        .map(Number)
+        .sort((a, b) => a - b),
       kernelSlowdown: Number(values['kernel-slowdown']),
       kernels,
       baselines,
@@ -122,7 +134,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function list(s: string): string[] {
-  return s.split(',').map((x) => x.trim()).filter(Boolean);
+  return s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 function int(name: string, s: string): number {

@@ -52,7 +52,11 @@ export interface DeterministicMeasurement {
 }
 
 /** Run every cell on every kernel (kernel-major, so a kernel that cannot load is tried once per cell and reported each time). */
-export async function runDeterministicSuite(kernels: readonly string[], cells: readonly DeterministicCell[] = DETERMINISTIC_CELLS, onCell?: (m: DeterministicMeasurement) => void): Promise<DeterministicMeasurement[]> {
+export async function runDeterministicSuite(
+  kernels: readonly string[],
+  cells: readonly DeterministicCell[] = DETERMINISTIC_CELLS,
+  onCell?: (m: DeterministicMeasurement) => void,
+): Promise<DeterministicMeasurement[]> {
   const out: DeterministicMeasurement[] = [];
   for (const kernel of kernels) {
     for (const c of cells) {

@@ -1,4 +1,11 @@
-import { BASELINE_VERSION, readBaseline, writeBaseline, type DeterministicEntry, type FigureBaseline, type TimingEntry } from './baseline-file.js';
+import {
+  BASELINE_VERSION,
+  readBaseline,
+  writeBaseline,
+  type DeterministicEntry,
+  type FigureBaseline,
+  type TimingEntry,
+} from './baseline-file.js';
 import { DETERMINISTIC_FIGURES, FIGURE_NAMES, runDeterministicSuite, type DeterministicMeasurement } from './deterministic-suite.js';
 import { discover } from './discover.js';
 import type { Suite } from './gate-check.js';
@@ -22,9 +29,9 @@ export interface BaselineOptions {
 }
 
 const DETERMINISTIC_NOTES =
-  'Work counters of seeded sequential builds, per kernel code path. They repeat exactly on one code path, so `hnswlab-gate check` fails on any change beyond each figure\'s tolerance. A PR that changes them on purpose re-runs `pnpm bench:baseline --suite deterministic` and commits this file with the reason in the PR.';
+  "Work counters of seeded sequential builds, per kernel code path. They repeat exactly on one code path, so `hnswlab-gate check` fails on any change beyond each figure's tolerance. A PR that changes them on purpose re-runs `pnpm bench:baseline --suite deterministic` and commits this file with the reason in the PR.";
 const TIMING_NOTES =
-  'Same-run ratios of seconds per insert (candidate ÷ reference), measured as interleaved repeats; `runs` holds each baseline run\'s ratios. A check compares its own repeats with these by Mann–Whitney U and a noise band of 3 combined standard errors (including the spread between runs), never below `tolerance`. Valid for the machine recorded here: elsewhere, take a baseline on that machine first.';
+  "Same-run ratios of seconds per insert (candidate ÷ reference), measured as interleaved repeats; `runs` holds each baseline run's ratios. A check compares its own repeats with these by Mann–Whitney U and a noise band of 3 combined standard errors (including the spread between runs), never below `tolerance`. Valid for the machine recorded here: elsewhere, take a baseline on that machine first.";
 
 /** Measure the asked-for suites and write their baseline files; returns the paths written. */
 export async function runBaseline(options: BaselineOptions): Promise<string[]> {
@@ -34,7 +41,9 @@ export async function runBaseline(options: BaselineOptions): Promise<string[]> {
   const written: string[] = [];
   if (options.suites.includes('deterministic')) {
     // Measured twice: the suite's premise is that these numbers do not move between runs; a baseline that did would gate noise.
-    const first = await runDeterministicSuite(options.kernels, undefined, (m) => log(`deterministic ${m.cell}/${m.kernel}: ${m.status}${m.reason ? ` (${m.reason})` : ''}`));
+    const first = await runDeterministicSuite(options.kernels, undefined, (m) =>
+      log(`deterministic ${m.cell}/${m.kernel}: ${m.status}${m.reason ? ` (${m.reason})` : ''}`),
+    );
     const second = await runDeterministicSuite(options.kernels);
     const drift = compareRuns(first, second);
     if (drift.length) throw new Error(`the deterministic suite is not deterministic here, refusing to baseline it:\n${drift.join('\n')}`);
@@ -90,7 +99,15 @@ function toEntry(m: DeterministicMeasurement): DeterministicEntry {
     const { better, tolerance } = DETERMINISTIC_FIGURES[name];
     figures[name] = { value: m.figures![name], better, tolerance };
   }
-  return { id: `${m.cell}/${m.kernel}`, cell: m.cell, kernel: m.kernel, kernelName: m.kernelName ?? m.kernel, spec: m.spec, datasetHash: m.datasetHash ?? 'unknown', figures };
+  return {
+    id: `${m.cell}/${m.kernel}`,
+    cell: m.cell,
+    kernel: m.kernel,
+    kernelName: m.kernelName ?? m.kernel,
+    spec: m.spec,
+    datasetHash: m.datasetHash ?? 'unknown',
+    figures,
+  };
 }
 
 /** Figures that differ between two runs of the deterministic suite, one line each. */

@@ -62,7 +62,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   if (options.suites.includes('deterministic')) {
     const baseline = readBaseline(options.baselines, 'deterministic');
     const t0 = performance.now();
-    const measured = await runDeterministicSuite(options.kernels, undefined, (m) => log(`deterministic ${m.cell}/${m.kernel}: ${m.status}${m.reason ? ` (${m.reason})` : ''}`));
+    const measured = await runDeterministicSuite(options.kernels, undefined, (m) =>
+      log(`deterministic ${m.cell}/${m.kernel}: ${m.status}${m.reason ? ` (${m.reason})` : ''}`),
+    );
     rows.push(...judgeDeterministic(baseline, measured).filter((r) => keep(r.id)));
     log(`deterministic suite: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
@@ -73,7 +75,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   }
 
   const failed = gateFails(rows, options.failOnUnknown);
-  const context = [`machine: ${describeMachine(machine)}`, `commit: ${machine.commit ?? 'unknown'}${machine.dirty ? ' (uncommitted changes)' : ''}`, `baselines: ${options.baselines}`];
+  const context = [
+    `machine: ${describeMachine(machine)}`,
+    `commit: ${machine.commit ?? 'unknown'}${machine.dirty ? ' (uncommitted changes)' : ''}`,
+    `baselines: ${options.baselines}`,
+  ];
   if (slowdown) context.unshift(`**self-test slowdown planted: ${slowdown}**`);
   const markdown = renderMarkdown(rows, `hnswlab perf gate: ${failed ? 'FAIL' : 'pass'}`, context);
   const text = [renderText(rows), '', ...alarmLines(rows), `gate: ${failed ? 'FAIL' : 'pass'} (${summarize(rows)})`].join('\n');
@@ -88,7 +94,14 @@ function write(file: string, text: string): void {
   writeFileSync(file, text);
 }
 
-async function checkTiming(options: CheckOptions, found: Discovery, machine: MachineInfo, keep: (id: string) => boolean, samples: Record<string, number[]>, log: (line: string) => void): Promise<VerdictRow[]> {
+async function checkTiming(
+  options: CheckOptions,
+  found: Discovery,
+  machine: MachineInfo,
+  keep: (id: string) => boolean,
+  samples: Record<string, number[]>,
+  log: (line: string) => void,
+): Promise<VerdictRow[]> {
   const baseline: TimingBaselineFile | null = readBaseline(options.baselines, 'timing');
   const pairs = timingPairs(found).filter((p) => keep(p.id));
   const rows: VerdictRow[] = [];
@@ -111,17 +124,36 @@ async function checkTiming(options: CheckOptions, found: Discovery, machine: Mac
     }
     if (!entry) {
       samples[pair.id] = ratios;
-      rows.push(timingRow(head, { now: median(ratios), verdict: 'new', note: 'no baseline entry: run pnpm bench:baseline --suite timing' }));
+      rows.push(
+        timingRow(head, { now: median(ratios), verdict: 'new', note: 'no baseline entry: run pnpm bench:baseline --suite timing' }),
+      );
       continue;
     }
-    if (JSON.stringify([entry.candidate, entry.reference]) !== JSON.stringify([pair.candidate, pair.reference]) || entry.clock !== pair.clock) {
+    if (
+      JSON.stringify([entry.candidate, entry.reference]) !== JSON.stringify([pair.candidate, pair.reference]) ||
+      entry.clock !== pair.clock
+    ) {
       samples[pair.id] = ratios;
-      rows.push(timingRow(head, { baseline: entry.median, now: median(ratios), verdict: 'stale', note: 'the pair definition changed since the baseline: re-baseline (pnpm bench:baseline --suite timing)' }));
+      rows.push(
+        timingRow(head, {
+          baseline: entry.median,
+          now: median(ratios),
+          verdict: 'stale',
+          note: 'the pair definition changed since the baseline: re-baseline (pnpm bench:baseline --suite timing)',
+        }),
+      );
       continue;
     }
     if (entry.codePaths !== codePaths) {
       samples[pair.id] = ratios;
-      rows.push(timingRow(head, { baseline: entry.median, now: median(ratios), verdict: 'unknown', note: `the baseline ran ${entry.codePaths}: baseline this pair on this machine` }));
+      rows.push(
+        timingRow(head, {
+          baseline: entry.median,
+          now: median(ratios),
+          verdict: 'unknown',
+          note: `the baseline ran ${entry.codePaths}: baseline this pair on this machine`,
+        }),
+      );
       continue;
     }
     let j = judgeTiming(entry, ratios);
@@ -132,18 +164,32 @@ async function checkTiming(options: CheckOptions, found: Discovery, machine: Mac
       j = judgeTiming(entry, ratios);
     }
     samples[pair.id] = ratios;
-    log(`timing ${pair.id}: ratio ${j.nowMedian.toFixed(4)} vs ${j.baselineMedian.toFixed(4)} (${j.changePercent.toFixed(2)}%) → ${j.verdict}`);
+    log(
+      `timing ${pair.id}: ratio ${j.nowMedian.toFixed(4)} vs ${j.baselineMedian.toFixed(4)} (${j.changePercent.toFixed(2)}%) → ${j.verdict}`,
+    );
     let verdict: VerdictRow['verdict'] = j.verdict;
     let note = `${j.note}; ${ratios.length} repeats`;
     if (otherMachine && !options.allowOtherMachine && verdict !== 'pass') {
       verdict = 'unknown';
       note = `${j.verdict} by the numbers, but the baseline was taken on ${otherMachine}: re-baseline on this machine; ${note}`;
     }
-    rows.push(timingRow(head, { baseline: j.baselineMedian, now: j.nowMedian, changePercent: j.changePercent, allowed: `±${j.bandPercent.toFixed(1)}%`, verdict, note }));
+    rows.push(
+      timingRow(head, {
+        baseline: j.baselineMedian,
+        now: j.nowMedian,
+        changePercent: j.changePercent,
+        allowed: `±${j.bandPercent.toFixed(1)}%`,
+        verdict,
+        note,
+      }),
+    );
   }
   return rows;
 }
 
-function timingRow(head: Pick<VerdictRow, 'id' | 'figure' | 'subject'>, rest: Partial<VerdictRow> & Pick<VerdictRow, 'verdict' | 'note'>): VerdictRow {
+function timingRow(
+  head: Pick<VerdictRow, 'id' | 'figure' | 'subject'>,
+  rest: Partial<VerdictRow> & Pick<VerdictRow, 'verdict' | 'note'>,
+): VerdictRow {
   return { suite: 'timing', baseline: null, now: null, changePercent: null, allowed: '', ...head, ...rest };
 }

@@ -97,16 +97,28 @@ export async function runSelftest(o: SelftestOptions): Promise<SelftestReport> {
   const det = ['check', '--suite', 'deterministic', '--baselines', o.baselines, ...kernels];
 
   for (let i = 1; i <= o.runs; i++) cases.push(...(await runCase(ctx, 'deterministic', null, [], det, `det-unchanged-${i}`)));
-  const values = cases.map((c) => JSON.stringify(readRows(c.report).filter((r) => r.suite === 'deterministic').map((r) => r.now)));
+  const values = cases.map((c) =>
+    JSON.stringify(
+      readRows(c.report)
+        .filter((r) => r.suite === 'deterministic')
+        .map((r) => r.now),
+    ),
+  );
   const identical = values.every((v) => v === values[0]);
   log(`deterministic figures identical across ${o.runs} runs: ${identical}`);
-  cases.push(...(await runCase(ctx, 'deterministic', 'evals:1', [{ figure: 'distanceEvalsPerInsert', required: true }], det, 'det-evals-1')));
+  cases.push(
+    ...(await runCase(ctx, 'deterministic', 'evals:1', [{ figure: 'distanceEvalsPerInsert', required: true }], det, 'det-evals-1')),
+  );
 
   if (o.timingRuns > 0) {
     const timingDir = join(o.out, 'baselines');
     const rep = ['--repeats', String(o.repeats), '--max-repeats', String(o.maxRepeats)];
     const t0 = performance.now();
-    const code = await runCli(['baseline', '--suite', 'timing', '--only', TIMING_ONLY, '--runs', '3', '--baselines', timingDir, ...kernels, ...rep], {}, log);
+    const code = await runCli(
+      ['baseline', '--suite', 'timing', '--only', TIMING_ONLY, '--runs', '3', '--baselines', timingDir, ...kernels, ...rep],
+      {},
+      log,
+    );
     if (code !== 0) throw new Error(`the self-test could not take its timing baseline (exit ${code})`);
     log(`timing baseline for the self-test: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     const tim = (only: string) => ['check', '--suite', 'timing', '--only', only, '--baselines', timingDir, ...kernels, ...rep];
@@ -123,17 +135,38 @@ export async function runSelftest(o: SelftestOptions): Promise<SelftestReport> {
       // The scale bug rides along with the required slowdown: it moves only the scale pair (both batched-pair arms pay it alike).
       if (!scaleDone && p >= REQUIRED_PERCENT) {
         scaleDone = true;
-        cases.push(...(await runCase(ctx, 'timing', `insert:${p}@batched,${SCALE_BUG}`, [batched, { figure: 'scale:js', required: true }], tim(TIMING_ONLY), `timing-insert-${p}-scale`)));
+        cases.push(
+          ...(await runCase(
+            ctx,
+            'timing',
+            `insert:${p}@batched,${SCALE_BUG}`,
+            [batched, { figure: 'scale:js', required: true }],
+            tim(TIMING_ONLY),
+            `timing-insert-${p}-scale`,
+          )),
+        );
       } else {
         cases.push(...(await runCase(ctx, 'timing', `insert:${p}@batched`, [batched], tim('strategy:batched'), `timing-insert-${p}`)));
       }
     }
-    if (!scaleDone) cases.push(...(await runCase(ctx, 'timing', SCALE_BUG, [{ figure: 'scale:js', required: true }], tim('scale:js'), 'timing-scale')));
-    cases.push(...(await runCase(ctx, 'timing', `kernel:${o.kernelSlowdown}@batched`, [{ figure: 'strategy:batched', required: true }], tim('strategy:batched'), `timing-kernel-${o.kernelSlowdown}`)));
+    if (!scaleDone)
+      cases.push(...(await runCase(ctx, 'timing', SCALE_BUG, [{ figure: 'scale:js', required: true }], tim('scale:js'), 'timing-scale')));
+    cases.push(
+      ...(await runCase(
+        ctx,
+        'timing',
+        `kernel:${o.kernelSlowdown}@batched`,
+        [{ figure: 'strategy:batched', required: true }],
+        tim('strategy:batched'),
+        `timing-kernel-${o.kernelSlowdown}`,
+      )),
+    );
   }
 
   const spec = (suite: string) => cases.filter((c) => c.kind === 'specificity' && c.suite === suite);
-  const caught = cases.filter((c) => c.expect === 'strategy:batched' && c.planted?.startsWith('insert:') && c.ok).map((c) => Number(/insert:(\d+(?:\.\d+)?)/.exec(c.planted!)![1]));
+  const caught = cases
+    .filter((c) => c.expect === 'strategy:batched' && c.planted?.startsWith('insert:') && c.ok)
+    .map((c) => Number(/insert:(\d+(?:\.\d+)?)/.exec(c.planted!)![1]));
   const report: Omit<SelftestReport, 'markdown'> = {
     cases,
     ok: identical && cases.every((c) => c.ok || !c.required),
@@ -164,12 +197,16 @@ async function runCase(
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
   const rows = readRows(json);
   const key = (r: VerdictRow) => (r.suite === 'timing' ? r.id : r.figure);
-  const alarms = rows.filter((r) => r.verdict === 'regression' || r.verdict === 'stale').map((r) => `${r.verdict === 'stale' ? 'stale baseline: ' : ''}${key(r)} [${r.subject}]`);
+  const alarms = rows
+    .filter((r) => r.verdict === 'regression' || r.verdict === 'stale')
+    .map((r) => `${r.verdict === 'stale' ? 'stale baseline: ' : ''}${key(r)} [${r.subject}]`);
   const unknowns = rows.filter((r) => r.verdict === 'unknown').length;
   const common = { suite, planted, exitCode, alarms, unknowns, seconds, report: json };
   if (!planted) {
     const ok = exitCode === 0 && alarms.length === 0;
-    log(`self-test ${name}: exit ${exitCode}, ${alarms.length} alarm(s), ${unknowns} unknown → ${ok ? 'ok' : 'FALSE ALARM'} (${seconds} s)`);
+    log(
+      `self-test ${name}: exit ${exitCode}, ${alarms.length} alarm(s), ${unknowns} unknown → ${ok ? 'ok' : 'FALSE ALARM'} (${seconds} s)`,
+    );
     return [{ ...common, kind: 'specificity', expect: null, changePercent: null, verdictOfExpected: null, ok, required: true }];
   }
   // What the planted change may legitimately move: the expected figures (and, for extra evaluations, the search's evaluation count too).
@@ -183,7 +220,9 @@ async function runCase(
     const verdictOfExpected = expected.length ? [...new Set(expected.map((r) => r.verdict))].join('/') : 'not measured';
     // Named right: every row of the expected figure regressed, and nothing fired that the planted change cannot move.
     const ok = exitCode !== 0 && expected.length > 0 && expected.every((r) => r.verdict === 'regression') && stray.length === 0;
-    log(`self-test ${name}: ${e.figure} ${verdictOfExpected}${changePercent !== null ? ` at ${changePercent.toFixed(2)}%` : ''}, exit ${exitCode} → ${ok ? 'caught' : e.required ? 'MISSED' : 'not caught (informational)'} (${seconds} s)`);
+    log(
+      `self-test ${name}: ${e.figure} ${verdictOfExpected}${changePercent !== null ? ` at ${changePercent.toFixed(2)}%` : ''}, exit ${exitCode} → ${ok ? 'caught' : e.required ? 'MISSED' : 'not caught (informational)'} (${seconds} s)`,
+    );
     return { ...common, kind: 'sensitivity' as const, expect: e.figure, changePercent, verdictOfExpected, ok, required: e.required };
   });
 }
@@ -192,7 +231,7 @@ async function runCase(
 function appendRuns(dir: string, report: string): void {
   const file = readBaseline(dir, 'timing');
   if (!file) return;
-  let samples: Record<string, number[]> = {};
+  let samples: Record<string, number[]>;
   try {
     samples = (JSON.parse(readFileSync(report, 'utf8')) as { samples?: Record<string, number[]> }).samples ?? {};
   } catch {
@@ -238,13 +277,23 @@ function renderSelftest(r: Omit<SelftestReport, 'markdown'>, identical: boolean,
     `- deterministic gate, unchanged tree: ${o.runs} runs, **${r.deterministicFalseAlarms} false alarms**, figures identical across runs: ${identical}`,
   ];
   if (o.timingRuns > 0) {
-    lines.push(`- timing gate, unchanged tree: ${o.timingRuns} runs, **${r.timingFalseAlarms} false alarms**, ${r.timingUnknowns} unknown verdicts`);
-    lines.push(`- smallest planted insert slowdown caught (of ${o.slowdowns.join(', ')}%): **${r.smallestCaughtInsertSlowdown === null ? 'none' : `${r.smallestCaughtInsertSlowdown}%`}**`);
+    lines.push(
+      `- timing gate, unchanged tree: ${o.timingRuns} runs, **${r.timingFalseAlarms} false alarms**, ${r.timingUnknowns} unknown verdicts`,
+    );
+    lines.push(
+      `- smallest planted insert slowdown caught (of ${o.slowdowns.join(', ')}%): **${r.smallestCaughtInsertSlowdown === null ? 'none' : `${r.smallestCaughtInsertSlowdown}%`}**`,
+    );
   }
-  lines.push('', '| case | suite | planted | must name | exit | verdict of that figure | change | alarms | result |', '|---|---|---|---|---:|---|---:|---|---|');
+  lines.push(
+    '',
+    '| case | suite | planted | must name | exit | verdict of that figure | change | alarms | result |',
+    '|---|---|---|---|---:|---|---:|---|---|',
+  );
   for (const c of r.cases) {
     const result = c.ok ? '✅' : c.required ? '❌' : '➖ (informational)';
-    lines.push(`| ${c.kind} | ${c.suite} | ${c.planted ?? '–'} | ${c.expect ?? '–'} | ${c.exitCode} | ${c.verdictOfExpected ?? '–'} | ${c.changePercent === null ? '–' : `${c.changePercent.toFixed(2)}%`} | ${c.alarms.length ? c.alarms.join('<br>') : 'none'} | ${result} |`);
+    lines.push(
+      `| ${c.kind} | ${c.suite} | ${c.planted ?? '–'} | ${c.expect ?? '–'} | ${c.exitCode} | ${c.verdictOfExpected ?? '–'} | ${c.changePercent === null ? '–' : `${c.changePercent.toFixed(2)}%`} | ${c.alarms.length ? c.alarms.join('<br>') : 'none'} | ${result} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

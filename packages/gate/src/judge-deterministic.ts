@@ -1,5 +1,5 @@
 import type { DeterministicBaselineFile, FigureBaseline } from './baseline-file.js';
-import { DETERMINISTIC_FIGURES, FIGURE_NAMES, type DeterministicMeasurement } from './deterministic-suite.js';
+import { FIGURE_NAMES, type DeterministicMeasurement } from './deterministic-suite.js';
 import type { VerdictRow } from './verdict.js';
 
 /**
@@ -7,7 +7,10 @@ import type { VerdictRow } from './verdict.js';
  * worse is a regression, better an improvement (pass the gate, refresh the baseline). A cell measured
  * on another code path than its baseline cannot be compared and is `unknown`.
  */
-export function judgeDeterministic(baseline: DeterministicBaselineFile | null, measured: readonly DeterministicMeasurement[]): VerdictRow[] {
+export function judgeDeterministic(
+  baseline: DeterministicBaselineFile | null,
+  measured: readonly DeterministicMeasurement[],
+): VerdictRow[] {
   const rows: VerdictRow[] = [];
   const entries = new Map((baseline?.entries ?? []).map((e) => [e.id, e]));
   const change = (now: number, base: number) => (base !== 0 ? ((now - base) / Math.abs(base)) * 100 : null);
@@ -35,13 +38,42 @@ export function judgeDeterministic(baseline: DeterministicBaselineFile | null, m
       const now = m.figures[name];
       const fb = entry?.figures[name];
       if (!entry || !fb) {
-        rows.push(row(name, { now, verdict: 'new', note: 'no baseline entry: run pnpm bench:baseline --suite deterministic and commit bench/baselines/deterministic.json' }));
+        rows.push(
+          row(name, {
+            now,
+            verdict: 'new',
+            note: 'no baseline entry: run pnpm bench:baseline --suite deterministic and commit bench/baselines/deterministic.json',
+          }),
+        );
       } else if (entry.kernelName !== m.kernelName) {
-        rows.push(row(name, { now, baseline: fb.value, verdict: 'unknown', note: `baseline ran code path '${entry.kernelName}', this machine runs '${m.kernelName}': baseline this kernel here` }));
+        rows.push(
+          row(name, {
+            now,
+            baseline: fb.value,
+            verdict: 'unknown',
+            note: `baseline ran code path '${entry.kernelName}', this machine runs '${m.kernelName}': baseline this kernel here`,
+          }),
+        );
       } else if (specChanged) {
-        rows.push(row(name, { now, baseline: fb.value, changePercent: change(now, fb.value), verdict: 'stale', note: 'the cell definition changed since the baseline: re-baseline (pnpm bench:baseline --suite deterministic)' }));
+        rows.push(
+          row(name, {
+            now,
+            baseline: fb.value,
+            changePercent: change(now, fb.value),
+            verdict: 'stale',
+            note: 'the cell definition changed since the baseline: re-baseline (pnpm bench:baseline --suite deterministic)',
+          }),
+        );
       } else if (entry.datasetHash !== m.datasetHash) {
-        rows.push(row(name, { now, baseline: fb.value, changePercent: change(now, fb.value), verdict: 'stale', note: `the cell's vectors changed since the baseline (dataset hash ${entry.datasetHash} → ${m.datasetHash ?? '?'}): the generator or loader changed; re-baseline (pnpm bench:baseline --suite deterministic)` }));
+        rows.push(
+          row(name, {
+            now,
+            baseline: fb.value,
+            changePercent: change(now, fb.value),
+            verdict: 'stale',
+            note: `the cell's vectors changed since the baseline (dataset hash ${entry.datasetHash} → ${m.datasetHash ?? '?'}): the generator or loader changed; re-baseline (pnpm bench:baseline --suite deterministic)`,
+          }),
+        );
       } else {
         rows.push(row(name, compareFigure(fb, now)));
       }
@@ -51,7 +83,10 @@ export function judgeDeterministic(baseline: DeterministicBaselineFile | null, m
 }
 
 /** The verdict of one figure against its baseline value and tolerance. */
-export function compareFigure(fb: FigureBaseline, now: number): Pick<VerdictRow, 'baseline' | 'now' | 'changePercent' | 'allowed' | 'verdict' | 'note'> {
+export function compareFigure(
+  fb: FigureBaseline,
+  now: number,
+): Pick<VerdictRow, 'baseline' | 'now' | 'changePercent' | 'allowed' | 'verdict' | 'note'> {
   const base = fb.value;
   const diff = now - base;
   const changePercent = base !== 0 ? (diff / Math.abs(base)) * 100 : diff === 0 ? 0 : null;
@@ -63,5 +98,9 @@ export function compareFigure(fb: FigureBaseline, now: number): Pick<VerdictRow,
   if (diff === 0) return { ...common, verdict: 'pass', note: 'identical' };
   if (Math.abs(diff) <= allowedAbs) return { ...common, verdict: 'pass', note: 'within tolerance' };
   const worse = fb.better === 'lower' ? diff > 0 : diff < 0;
-  return { ...common, verdict: worse ? 'regression' : 'improvement', note: worse ? `worse by more than ${allowed}` : `better by more than ${allowed}: refresh the baseline` };
+  return {
+    ...common,
+    verdict: worse ? 'regression' : 'improvement',
+    note: worse ? `worse by more than ${allowed}` : `better by more than ${allowed}: refresh the baseline`,
+  };
 }

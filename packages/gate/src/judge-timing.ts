@@ -59,11 +59,22 @@ export function judgeTiming(entry: Pick<TimingEntry, 'runs' | 'tolerance'>, now:
   const band = Math.max(tol, noise);
   const { p } = mannWhitneyU(y, x);
   const pct = (v: number) => (Math.exp(v) - 1) * 100;
-  const out = { baselineMedian: Math.exp(mx), nowMedian: Math.exp(my), changePercent: pct(delta), bandPercent: pct(band), noisePercent: pct(noise), p };
+  const out = {
+    baselineMedian: Math.exp(mx),
+    nowMedian: Math.exp(my),
+    changePercent: pct(delta),
+    bandPercent: pct(band),
+    noisePercent: pct(noise),
+    p,
+  };
   const fmt = (v: number) => `${v.toFixed(1)}%`;
   if (Math.abs(delta) <= tol) return { ...out, verdict: 'pass', note: `within tolerance ±${fmt(pct(tol))} (p=${p.toPrecision(2)})` };
   if (Math.abs(delta) > band && p < ALPHA) {
-    return { ...out, verdict: delta > 0 ? 'regression' : 'improvement', note: `beyond ±${fmt(pct(band))}, Mann–Whitney p=${p.toPrecision(2)} < ${ALPHA}` };
+    return {
+      ...out,
+      verdict: delta > 0 ? 'regression' : 'improvement',
+      note: `beyond ±${fmt(pct(band))}, Mann–Whitney p=${p.toPrecision(2)} < ${ALPHA}`,
+    };
   }
   const why = Math.abs(delta) <= band ? `inside the noise band ±${fmt(pct(noise))}` : `p=${p.toPrecision(2)} ≥ ${ALPHA}`;
   return { ...out, verdict: 'unknown', note: `change beyond tolerance ±${fmt(pct(tol))} but ${why}: more repeats needed` };

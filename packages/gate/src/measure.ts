@@ -1,6 +1,15 @@
 import { HnswIndex } from '@hnswlab/core';
 import { loadDataset, type LoadedDataset } from '@hnswlab/datasets';
-import { forceGc, loadKernel, loadPeer, runCell, strategyUnavailable, type CellResult, type CellSpec, type PeerName } from '@hnswlab/harness';
+import {
+  forceGc,
+  loadKernel,
+  loadPeer,
+  runCell,
+  strategyUnavailable,
+  type CellResult,
+  type CellSpec,
+  type PeerName,
+} from '@hnswlab/harness';
 import type { Arm } from './baseline-file.js';
 import { enterArm, slowKernel } from './selftest-slowdown.js';
 import { clockSeconds, type ClockKind } from './cpu-clock.js';
@@ -111,7 +120,14 @@ async function timePeer(arm: Arm, clock: ClockKind): Promise<number> {
   forceGc();
   // The peer's build converts our float32 rows to what its API takes, inside the timing: what its users pay.
   const t0 = clockSeconds(clock);
-  const index = peer.build(data.base, arm.n, { dim: data.dim, metric: arm.metric, M: arm.M, efConstruction: arm.efConstruction, threads: 1, seed: arm.seed });
+  const index = peer.build(data.base, arm.n, {
+    dim: data.dim,
+    metric: arm.metric,
+    M: arm.M,
+    efConstruction: arm.efConstruction,
+    threads: 1,
+    seed: arm.seed,
+  });
   const seconds = clockSeconds(clock) - t0;
   index.dispose();
   return seconds / arm.n;

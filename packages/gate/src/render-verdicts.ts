@@ -38,22 +38,44 @@ export function summarize(rows: readonly VerdictRow[]): string {
   const counts = new Map<Verdict, number>();
   for (const r of rows) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
   const order: Verdict[] = ['regression', 'stale', 'unknown', 'improvement', 'new', 'skipped', 'pass'];
-  return order.filter((v) => counts.has(v)).map((v) => `${counts.get(v)} ${v}`).join(', ') || 'no figures';
+  return (
+    order
+      .filter((v) => counts.has(v))
+      .map((v) => `${counts.get(v)} ${v}`)
+      .join(', ') || 'no figures'
+  );
 }
 
 /** One line per failing figure, e.g. `REGRESSION distanceEvalsPerInsert [js · uniform-l2-d32-n2000]: 878.9 → 950.1 (+8.10%, allowed ±0.50%)`. */
 export function alarmLines(rows: readonly VerdictRow[]): string[] {
   return rows
     .filter((r) => r.verdict === 'regression' || r.verdict === 'stale')
-    .map((r) => `${WORD[r.verdict]} ${r.figure} [${r.subject}]: baseline ${formatNumber(r.baseline)} → now ${formatNumber(r.now)} (${formatChange(r.changePercent)}, allowed ${r.allowed || '–'}) ${r.note}`);
+    .map(
+      (r) =>
+        `${WORD[r.verdict]} ${r.figure} [${r.subject}]: baseline ${formatNumber(r.baseline)} → now ${formatNumber(r.now)} (${formatChange(r.changePercent)}, allowed ${r.allowed || '–'}) ${r.note}`,
+    );
 }
 
 /** The verdict table as aligned plain text, for stdout. */
 export function renderText(rows: readonly VerdictRow[]): string {
   const head = ['suite', 'figure', 'subject', 'baseline', 'now', 'change', 'allowed', 'verdict', 'note'];
-  const body = rows.map((r) => [r.suite, r.figure, r.subject, formatNumber(r.baseline), formatNumber(r.now), formatChange(r.changePercent), r.allowed || '–', WORD[r.verdict], r.note]);
+  const body = rows.map((r) => [
+    r.suite,
+    r.figure,
+    r.subject,
+    formatNumber(r.baseline),
+    formatNumber(r.now),
+    formatChange(r.changePercent),
+    r.allowed || '–',
+    WORD[r.verdict],
+    r.note,
+  ]);
   const widths = head.map((h, i) => Math.min(i === 8 ? 0 : 60, Math.max(h.length, ...body.map((b) => b[i].length))));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
@@ -65,9 +87,14 @@ export function renderMarkdown(rows: readonly VerdictRow[], title: string, conte
   const out = [`## ${title}`, '', `**${summarize(rows)}**`, ''];
   for (const c of context) out.push(`- ${c}`);
   if (context.length) out.push('');
-  out.push('| verdict | suite | figure | subject | baseline | now | change | allowed | note |', '|---|---|---|---|---:|---:|---:|---:|---|');
+  out.push(
+    '| verdict | suite | figure | subject | baseline | now | change | allowed | note |',
+    '|---|---|---|---|---:|---:|---:|---:|---|',
+  );
   for (const r of sorted) {
-    out.push(`| ${MARK[r.verdict]} | ${r.suite} | ${esc(r.figure)} | ${esc(r.subject)} | ${formatNumber(r.baseline)} | ${formatNumber(r.now)} | ${formatChange(r.changePercent)} | ${esc(r.allowed || '–')} | ${esc(r.note)} |`);
+    out.push(
+      `| ${MARK[r.verdict]} | ${r.suite} | ${esc(r.figure)} | ${esc(r.subject)} | ${formatNumber(r.baseline)} | ${formatNumber(r.now)} | ${formatChange(r.changePercent)} | ${esc(r.allowed || '–')} | ${esc(r.note)} |`,
+    );
   }
   return `${out.join('\n')}\n`;
 }

@@ -40,9 +40,15 @@ export interface ArmIdentity {
 /** Parse e.g. `kernel:15@batched,scale`; throws on anything else, so a typo never silently plants nothing. */
 export function parseSlowdown(text: string): Slowdown[] {
   const out: Slowdown[] = [];
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(evals|kernel|insert|scale)(?::(\d+(?:\.\d+)?))?(?:@([\w.-]+))?$/.exec(part);
-    if (!m) throw new RangeError(`${SLOWDOWN_ENV}: cannot read '${part}' (expected evals:N, kernel:P, insert:P or scale, each optionally @target)`);
+    if (!m)
+      throw new RangeError(
+        `${SLOWDOWN_ENV}: cannot read '${part}' (expected evals:N, kernel:P, insert:P or scale, each optionally @target)`,
+      );
     const kind = m[1] as SlowdownKind;
     const amount = m[2] === undefined ? (kind === 'evals' || kind === 'scale' ? 1 : NaN) : Number(m[2]);
     if (!(amount > 0)) throw new RangeError(`${SLOWDOWN_ENV}: '${part}' needs a positive amount`);
@@ -89,7 +95,11 @@ export function enterArm(arm: ArmIdentity | null): void {
   state.inserts = 0;
   state.mark = planted.length ? cpuSeconds() : 0;
   for (const s of planted) {
-    const hits = arm === null ? s.target === null : arm.library === 'hnswlab' && (s.target === null || s.target === arm.kernel || s.target === arm.strategy || s.target === 'hnswlab');
+    const hits =
+      arm === null
+        ? s.target === null
+        : arm.library === 'hnswlab' &&
+          (s.target === null || s.target === arm.kernel || s.target === arm.strategy || s.target === 'hnswlab');
     if (!hits) continue;
     if (s.kind === 'evals') state.evals += s.amount;
     else if (s.kind === 'kernel') state.kernelFraction += s.amount / 100;
@@ -117,7 +127,11 @@ function patchCore(): void {
   const sp = Searcher.prototype as unknown as PatchableSearcher;
   const ip = Inserter.prototype as unknown as PatchableInserter;
   // A renamed core method must break the self-test loudly, not leave a slowdown that plants nothing.
-  for (const [owner, method] of [[sp, 'gatherUnvisited'], [sp, 'nextEpoch'], [ip, 'insert']] as const) {
+  for (const [owner, method] of [
+    [sp, 'gatherUnvisited'],
+    [sp, 'nextEpoch'],
+    [ip, 'insert'],
+  ] as const) {
     if (typeof (owner as unknown as Record<string, unknown>)[method] !== 'function') {
       throw new Error(`${SLOWDOWN_ENV}: @hnswlab/core no longer has ${method}(): update packages/gate/src/selftest-slowdown.ts`);
     }

@@ -78,11 +78,27 @@ export function timingPairs({ kernels, strategies, peers }: TimingOptions): Timi
   }
   for (const k of kernels) {
     if (k === 'js') continue;
-    pairs.push({ id: `kernel:${k}`, family: 'kernel', figure: `build s/insert ${k} ÷ js (d=128)`, candidate: arm({ kernel: k, dim: 128 }), reference: arm({ dim: 128 }), tolerance: 0.05, clock: 'cpu' });
+    pairs.push({
+      id: `kernel:${k}`,
+      family: 'kernel',
+      figure: `build s/insert ${k} ÷ js (d=128)`,
+      candidate: arm({ kernel: k, dim: 128 }),
+      reference: arm({ dim: 128 }),
+      tolerance: 0.05,
+      clock: 'cpu',
+    });
   }
   for (const p of peers) {
     // One thread on both sides: the peer's own parallelism is the harness's business, not the gate's.
-    pairs.push({ id: `peer:${p}`, family: 'peer', figure: `build s/insert hnswlab js sequential ÷ ${p} (1 thread)`, candidate: arm({}), reference: arm({ library: p, kernel: p }), tolerance: 0.05, clock: 'cpu' });
+    pairs.push({
+      id: `peer:${p}`,
+      family: 'peer',
+      figure: `build s/insert hnswlab js sequential ÷ ${p} (1 thread)`,
+      candidate: arm({}),
+      reference: arm({ library: p, kernel: p }),
+      tolerance: 0.05,
+      clock: 'cpu',
+    });
   }
   const big = arm({ n: SCALE_CUTS[3], dim: 32 });
   pairs.push({

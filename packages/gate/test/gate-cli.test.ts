@@ -14,7 +14,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function gate(args: string[], env: Record<string, string> = {}) {
   const childEnv = { ...process.env, ...env };
   if (!env.HNSWLAB_GATE_SELFTEST_SLOWDOWN) delete childEnv.HNSWLAB_GATE_SELFTEST_SLOWDOWN;
-  const r = spawnSync(process.execPath, [cli, ...args, '--kernels', 'js', '--baselines', dir, '--quiet'], { env: childEnv, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [cli, ...args, '--kernels', 'js', '--baselines', dir, '--quiet'], {
+    env: childEnv,
+    encoding: 'utf8',
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

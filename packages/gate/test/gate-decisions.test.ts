@@ -113,7 +113,9 @@ describe('timing pairs', () => {
   it('pairs every candidate with its reference and skips what is not there', () => {
     const ids = timingPairs({ kernels: ['js', 'wasm'], strategies: ['batched', 'parallel'], peers: [] }).map((p) => p.id);
     expect(ids).toEqual(['strategy:batched', 'strategy:parallel', 'kernel:wasm', 'scale:js']);
-    const threaded = timingPairs({ kernels: ['js'], strategies: ['parallel'], peers: ['hnswlib-node'] }).find((p) => p.id === 'strategy:parallel');
+    const threaded = timingPairs({ kernels: ['js'], strategies: ['parallel'], peers: ['hnswlib-node'] }).find(
+      (p) => p.id === 'strategy:parallel',
+    );
     expect(threaded?.clock).toBe('wall');
   });
 });
@@ -155,7 +157,9 @@ describe('reports', () => {
 
   it('names the figure, the subject, baseline, now and the change in the alarm line and puts regressions first in markdown', () => {
     const rows = [row('pass'), row('regression')];
-    expect(alarmLines(rows)).toEqual([expect.stringMatching(/^REGRESSION distanceEvalsPerInsert \[js · cell\]: baseline 800 → now 880 \(\+10\.00%, allowed ±0\.50%\)/)]);
+    expect(alarmLines(rows)).toEqual([
+      expect.stringMatching(/^REGRESSION distanceEvalsPerInsert \[js · cell\]: baseline 800 → now 880 \(\+10\.00%, allowed ±0\.50%\)/),
+    ]);
     const md = renderMarkdown(rows, 'gate');
     expect(md.indexOf('regression')).toBeLessThan(md.indexOf('✅ pass'));
     expect(md).toContain('| verdict | suite | figure |');

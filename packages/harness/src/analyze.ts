@@ -25,7 +25,13 @@ export interface ScaleCurve {
 export interface DimCurve {
   series: string;
   library: string;
-  points: Array<{ dim: number; vectorsPerSecond: number; neighborSearchShare: number | null; distanceEvalsPerInsert: number | null; nanosecondsPerDistance: number | null }>;
+  points: Array<{
+    dim: number;
+    vectorsPerSecond: number;
+    neighborSearchShare: number | null;
+    distanceEvalsPerInsert: number | null;
+    nanosecondsPerDistance: number | null;
+  }>;
   /** b in build seconds ∝ dim^b over the measured range (distance work alone gives 1; fixed costs make it smaller). */
   exponent: number;
 }
@@ -43,9 +49,12 @@ export const SUPERLINEAR_PEER_MARGIN = 0.2;
 
 /** Least-squares slope of log y on log x. */
 export function logLogSlope(xs: readonly number[], ys: readonly number[]): number {
-  const lx = xs.map(Math.log), ly = ys.map(Math.log);
-  const mx = lx.reduce((a, b) => a + b, 0) / lx.length, my = ly.reduce((a, b) => a + b, 0) / ly.length;
-  let num = 0, den = 0;
+  const lx = xs.map(Math.log),
+    ly = ys.map(Math.log);
+  const mx = lx.reduce((a, b) => a + b, 0) / lx.length,
+    my = ly.reduce((a, b) => a + b, 0) / ly.length;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < lx.length; i++) {
     num += (lx[i] - mx) * (ly[i] - my);
     den += (lx[i] - mx) ** 2;
@@ -55,7 +64,15 @@ export function logLogSlope(xs: readonly number[], ys: readonly number[]): numbe
 
 function seriesKey(c: CellResult, without: 'n' | 'dim'): string {
   const s = c.spec;
-  const parts = [`${s.kernel}/${s.strategy}`, s.dataset, without === 'n' ? `d=${s.dim}` : `n=${s.n}`, s.metric, `M=${s.M}`, `efc=${s.efConstruction}`, `t=${s.threads}`];
+  const parts = [
+    `${s.kernel}/${s.strategy}`,
+    s.dataset,
+    without === 'n' ? `d=${s.dim}` : `n=${s.n}`,
+    s.metric,
+    `M=${s.M}`,
+    `efc=${s.efConstruction}`,
+    `t=${s.threads}`,
+  ];
   return parts.join(' ');
 }
 
@@ -78,17 +95,42 @@ export function scaleCurves(cells: readonly CellResult[]): ScaleCurve[] {
     for (const c of list) byN.set(c.dataset?.n ?? c.spec.n, c);
     if (byN.size < 2) continue;
     const sorted = [...byN.entries()].sort((a, b) => a[0] - b[0]);
-    const points = sorted.map(([n, c]) => ({ n, seconds: c.build!.seconds, microsecondsPerInsert: (c.build!.seconds / n) * 1e6, distanceEvalsPerInsert: c.build!.distanceEvalsPerInsert }));
+    const points = sorted.map(([n, c]) => ({
+      n,
+      seconds: c.build!.seconds,
+      microsecondsPerInsert: (c.build!.seconds / n) * 1e6,
+      distanceEvalsPerInsert: c.build!.distanceEvalsPerInsert,
+    }));
     const ns = points.map((p) => p.n);
-    const timeExponent = logLogSlope(ns, points.map((p) => p.seconds));
+    const timeExponent = logLogSlope(
+      ns,
+      points.map((p) => p.seconds),
+    );
     const withEvals = points.every((p) => p.distanceEvalsPerInsert !== null);
-    const distanceExponent = withEvals ? logLogSlope(ns, points.map((p) => p.distanceEvalsPerInsert! * p.n)) : null;
-    const first = points[0], last = points[points.length - 1];
+    const distanceExponent = withEvals
+      ? logLogSlope(
+          ns,
+          points.map((p) => p.distanceEvalsPerInsert! * p.n),
+        )
+      : null;
+    const first = points[0],
+      last = points[points.length - 1];
     const growthVsLogN = last.microsecondsPerInsert / first.microsecondsPerInsert / (Math.log(last.n) / Math.log(first.n));
     const reasons: string[] = [];
-    if (timeExponent > SUPERLINEAR_TIME_EXPONENT && points.length >= SUPERLINEAR_TIME_MIN_SIZES) reasons.push(`build time grows as n^${timeExponent.toFixed(2)} (> ${SUPERLINEAR_TIME_EXPONENT} over ${points.length} sizes)`);
-    if (distanceExponent !== null && distanceExponent > SUPERLINEAR_DISTANCE_EXPONENT) reasons.push(`distance evaluations grow as n^${distanceExponent.toFixed(2)} (> ${SUPERLINEAR_DISTANCE_EXPONENT})`);
-    curves.push({ series, library: list[0].library, points, timeExponent, distanceExponent, growthVsLogN, superlinear: reasons.length > 0, reason: reasons.length ? reasons.join('; ') : undefined });
+    if (timeExponent > SUPERLINEAR_TIME_EXPONENT && points.length >= SUPERLINEAR_TIME_MIN_SIZES)
+      reasons.push(`build time grows as n^${timeExponent.toFixed(2)} (> ${SUPERLINEAR_TIME_EXPONENT} over ${points.length} sizes)`);
+    if (distanceExponent !== null && distanceExponent > SUPERLINEAR_DISTANCE_EXPONENT)
+      reasons.push(`distance evaluations grow as n^${distanceExponent.toFixed(2)} (> ${SUPERLINEAR_DISTANCE_EXPONENT})`);
+    curves.push({
+      series,
+      library: list[0].library,
+      points,
+      timeExponent,
+      distanceExponent,
+      growthVsLogN,
+      superlinear: reasons.length > 0,
+      reason: reasons.length ? reasons.join('; ') : undefined,
+    });
   }
   // Is it us or the data? High-intrinsic-dimension data and outgrown caches make every HNSW slower per
   // insert as n grows; the reference library's time exponent on the same data tells the two apart. A
@@ -128,7 +170,15 @@ export function dimCurves(cells: readonly CellResult[]): DimCurve[] {
         nanosecondsPerDistance: evals ? (b.seconds / ((c.dataset?.n ?? c.spec.n) * evals)) * 1e9 : null,
       };
     });
-    curves.push({ series, library: list[0].library, points, exponent: logLogSlope(points.map((p) => p.dim), points.map((p) => 1 / p.vectorsPerSecond)) });
+    curves.push({
+      series,
+      library: list[0].library,
+      points,
+      exponent: logLogSlope(
+        points.map((p) => p.dim),
+        points.map((p) => 1 / p.vectorsPerSecond),
+      ),
+    });
   }
   return curves;
 }

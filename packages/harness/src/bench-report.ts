@@ -55,7 +55,15 @@ export interface BenchReport {
 
 export function machineInfo(): MachineInfo {
   const c = cpus();
-  return { cpuModel: c[0]?.model.trim() ?? 'unknown', cpus: c.length, totalMemoryBytes: totalmem(), platform: process.platform, arch: process.arch, os: `${type()} ${release()}`, hostname: hostname() };
+  return {
+    cpuModel: c[0]?.model.trim() ?? 'unknown',
+    cpus: c.length,
+    totalMemoryBytes: totalmem(),
+    platform: process.platform,
+    arch: process.arch,
+    os: `${type()} ${release()}`,
+    hostname: hostname(),
+  };
 }
 
 /**
@@ -65,8 +73,12 @@ export function machineInfo(): MachineInfo {
 export function gitCommit(cwd?: string): string | null {
   if (cwd === undefined) return gitCommit(dirname(fileURLToPath(import.meta.url))) ?? gitCommit(process.cwd());
   try {
-    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
     return dirty ? `${head}-dirty` : head;
   } catch {
     return null;

@@ -57,8 +57,10 @@ export function normalizeCellSpec(spec: Partial<CellSpec> & Pick<CellSpec, 'kern
     const v = full[key];
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`cell ${key} must be a positive integer, got ${String(v)}`);
   }
-  if (!Number.isInteger(full.seed) || full.seed < 0) throw new RangeError(`cell seed must be a non-negative integer, got ${String(full.seed)}`);
-  if (!['l2', 'cosine', 'ip'].includes(full.metric)) throw new RangeError(`cell metric must be l2, cosine or ip, got ${String(full.metric)}`);
+  if (!Number.isInteger(full.seed) || full.seed < 0)
+    throw new RangeError(`cell seed must be a non-negative integer, got ${String(full.seed)}`);
+  if (!['l2', 'cosine', 'ip'].includes(full.metric))
+    throw new RangeError(`cell metric must be l2, cosine or ip, got ${String(full.metric)}`);
   if (full.ef.length === 0) throw new RangeError('cell ef sweep is empty');
   for (const ef of full.ef) {
     if (!Number.isInteger(ef) || ef < full.k) throw new RangeError(`every ef must be an integer ≥ k (${full.k}), got ${String(ef)}`);

@@ -28,7 +28,9 @@ bench flags:
 ${BENCH_FLAGS.map(([f, d]) => `  ${f.padEnd(22)} ${d}`).join('\n')}
 
 presets:
-${Object.entries(PRESETS).map(([n, p]) => `  ${n.padEnd(10)} ${p.description}`).join('\n')}
+${Object.entries(PRESETS)
+  .map(([n, p]) => `  ${n.padEnd(10)} ${p.description}`)
+  .join('\n')}
 
 Reports: DIR/bench.json (schema: packages/harness/SCHEMA.md), DIR/bench.md (also on stdout), DIR/bench.html.
 Caches (ground truth, GloVe): $HNSWLAB_CACHE or ~/.cache/hnswlab.
@@ -51,12 +53,24 @@ async function bench(argv: string[]): Promise<number> {
     const g = ensureGlove(args.install);
     if (!g.ok) process.stderr.write(`${g.reason}\n`);
   }
-  const progress = args.progress === 'none' ? null : args.progress === 'plain' ? { isTTY: false, write: (s: string) => process.stderr.write(s) } : process.stderr;
+  const progress =
+    args.progress === 'none'
+      ? null
+      : args.progress === 'plain'
+        ? { isTTY: false, write: (s: string) => process.stderr.write(s) }
+        : process.stderr;
   const name = args.shard ? `bench-shard-${args.shard.index}-of-${args.shard.count}` : 'bench';
   const dir = resolve(args.out);
   mkdirSync(dir, { recursive: true });
   const journal = join(dir, `${name}.partial.jsonl`);
-  const report = await runMatrix(args.blocks, { preset: args.preset, shard: args.shard, progress, command: commandLine(), journal, resume: args.resume });
+  const report = await runMatrix(args.blocks, {
+    preset: args.preset,
+    shard: args.shard,
+    progress,
+    command: commandLine(),
+    journal,
+    resume: args.resume,
+  });
   const paths = writeReports(report, dir, name);
   process.stdout.write(summaryMarkdown(report));
   process.stderr.write(`\nreports: ${paths.json}\n         ${paths.markdown}\n         ${paths.html}\n`);

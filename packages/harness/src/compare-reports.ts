@@ -48,13 +48,23 @@ export function compareReports(a: BenchReport, b: BenchReport): Comparison {
     const cb = mapB.get(id);
     if (!cb) continue;
     for (const f of FIGURES) {
-      const va = f.get(ca) ?? null, vb = f.get(cb) ?? null;
+      const va = f.get(ca) ?? null,
+        vb = f.get(cb) ?? null;
       if (va === null && vb === null) continue;
       const r = f.recall ? null : ratio(vb, va);
       const delta = f.recall && va !== null && vb !== null ? vb - va : null;
       const notable = f.recall ? delta !== null && Math.abs(delta) >= 0.005 : r !== null && Math.abs(r - 1) >= 0.05;
       const up = f.recall ? (delta ?? 0) > 0 : (r ?? 1) > 1;
-      changes.push({ cell: id, figure: f.name, a: va, b: vb, ratio: r, delta, notable, direction: !notable ? 'same' : up === f.higherIsBetter ? 'better' : 'worse' });
+      changes.push({
+        cell: id,
+        figure: f.name,
+        a: va,
+        b: vb,
+        ratio: r,
+        delta,
+        notable,
+        direction: !notable ? 'same' : up === f.higherIsBetter ? 'better' : 'worse',
+      });
     }
   }
   return { changes, onlyInA: [...mapA.keys()].filter((k) => !mapB.has(k)), onlyInB: [...mapB.keys()].filter((k) => !mapA.has(k)) };
@@ -62,16 +72,24 @@ export function compareReports(a: BenchReport, b: BenchReport): Comparison {
 
 /** The comparison as markdown: one row per cell and figure, notable changes marked. */
 export function comparisonMarkdown(cmp: Comparison, aName: string, bName: string): string {
-  const out = [`## hnswlab compare`, '', `A = \`${aName}\`, B = \`${bName}\`; ratio = B / A; ▲ better, ▼ worse (beyond ±5%, recall ±0.005)`, ''];
+  const out = [
+    `## hnswlab compare`,
+    '',
+    `A = \`${aName}\`, B = \`${bName}\`; ratio = B / A; ▲ better, ▼ worse (beyond ±5%, recall ±0.005)`,
+    '',
+  ];
   out.push('| cell | figure | A | B | B/A | |', '|---|---|---|---|---|---|');
   for (const c of cmp.changes) {
     const digits = c.figure.includes('recall') || c.figure.includes('share') ? 3 : c.figure.includes('/insert') ? 1 : 0;
     const change = c.delta !== null ? `${c.delta >= 0 ? '+' : ''}${c.delta.toFixed(3)}` : fmtRatio(c.ratio);
-    out.push(`| ${c.cell} | ${c.figure} | ${fmt(c.a, digits)} | ${fmt(c.b, digits)} | ${change} | ${c.direction === 'better' ? '▲' : c.direction === 'worse' ? '▼' : ''} |`);
+    out.push(
+      `| ${c.cell} | ${c.figure} | ${fmt(c.a, digits)} | ${fmt(c.b, digits)} | ${change} | ${c.direction === 'better' ? '▲' : c.direction === 'worse' ? '▼' : ''} |`,
+    );
   }
   if (cmp.onlyInA.length) out.push('', `Only in A: ${cmp.onlyInA.join('; ')}`);
   if (cmp.onlyInB.length) out.push('', `Only in B: ${cmp.onlyInB.join('; ')}`);
-  const worse = cmp.changes.filter((c) => c.direction === 'worse').length, better = cmp.changes.filter((c) => c.direction === 'better').length;
+  const worse = cmp.changes.filter((c) => c.direction === 'worse').length,
+    better = cmp.changes.filter((c) => c.direction === 'better').length;
   out.push('', `${better} figures better, ${worse} worse, ${cmp.changes.length - better - worse} within noise thresholds.`);
   return out.join('\n') + '\n';
 }

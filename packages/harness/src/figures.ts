@@ -16,7 +16,14 @@ export function bestRecall(cell: CellResult): number | null {
 
 /** The peer row built on the same data and parameters as `cell` (for usearch, the same thread count when there is one). */
 export function matchingPeer(cell: CellResult, peers: readonly CellResult[], name: string): CellResult | undefined {
-  const same = peers.filter((p) => p.library === name && p.status === 'ok' && dataKey(p.spec) === dataKey(cell.spec) && p.spec.M === cell.spec.M && p.spec.efConstruction === cell.spec.efConstruction);
+  const same = peers.filter(
+    (p) =>
+      p.library === name &&
+      p.status === 'ok' &&
+      dataKey(p.spec) === dataKey(cell.spec) &&
+      p.spec.M === cell.spec.M &&
+      p.spec.efConstruction === cell.spec.efConstruction,
+  );
   return same.find((p) => p.spec.threads === cell.spec.threads) ?? same.find((p) => p.spec.threads === 1) ?? same[0];
 }
 

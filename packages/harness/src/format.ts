@@ -20,6 +20,7 @@ export function fmtMB(bytes: number | null | undefined): string {
 export function fmtDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
-  const m = Math.floor(seconds / 60), s = Math.round(seconds % 60);
+  const m = Math.floor(seconds / 60),
+    s = Math.round(seconds % 60);
   return `${m}m${String(s).padStart(2, '0')}s`;
 }

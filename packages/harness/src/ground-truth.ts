@@ -24,7 +24,13 @@ const MAGIC = 0x48475431; // "HGT1"
  * file ships its own neighbours for the whole base (ann-benchmarks `neighbors`, a .ivecs), their
  * distances are recomputed here and used instead.
  */
-export async function groundTruth(data: LoadedDataset, hash: string, metric: Metric, k: number, options: { cache?: boolean } = {}): Promise<GroundTruth> {
+export async function groundTruth(
+  data: LoadedDataset,
+  hash: string,
+  metric: Metric,
+  k: number,
+  options: { cache?: boolean } = {},
+): Promise<GroundTruth> {
   const nq = data.queryCount;
   if (data.neighbors && data.neighborsK && data.neighborsK >= k && (!data.fileMetric || sameMetric(data.fileMetric, metric))) {
     return fromFileNeighbors(data, metric, k);
@@ -56,7 +62,9 @@ function sameMetric(fileMetric: string, metric: Metric): boolean {
 }
 
 function fromFileNeighbors(data: LoadedDataset, metric: Metric, k: number): GroundTruth {
-  const dim = data.dim, nq = data.queryCount, fk = data.neighborsK!;
+  const dim = data.dim,
+    nq = data.queryCount,
+    fk = data.neighborsK!;
   const ids = new Int32Array(nq * k);
   const distances = new Float32Array(nq * k);
   const norm = (v: Float32Array, off: number) => {
@@ -94,7 +102,8 @@ function readCache(file: string, nq: number, k: number): GroundTruth | undefined
   } catch {
     return undefined;
   }
-  if (buf.byteLength !== 12 + nq * k * 8 || buf.readUInt32LE(0) !== MAGIC || buf.readUInt32LE(4) !== nq || buf.readUInt32LE(8) !== k) return undefined;
+  if (buf.byteLength !== 12 + nq * k * 8 || buf.readUInt32LE(0) !== MAGIC || buf.readUInt32LE(4) !== nq || buf.readUInt32LE(8) !== k)
+    return undefined;
   const body = new Uint8Array(buf.byteLength - 12);
   body.set(buf.subarray(12));
   return { k, ids: new Int32Array(body.buffer, 0, nq * k), distances: new Float32Array(body.buffer, nq * k * 4, nq * k), source: 'cache' };
@@ -108,7 +117,14 @@ function writeCache(file: string, gt: GroundTruth, nq: number): void {
     head.writeUInt32LE(nq, 4);
     head.writeUInt32LE(gt.k, 8);
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, Buffer.concat([head, Buffer.from(gt.ids.buffer, gt.ids.byteOffset, gt.ids.byteLength), Buffer.from(gt.distances.buffer, gt.distances.byteOffset, gt.distances.byteLength)]));
+    writeFileSync(
+      tmp,
+      Buffer.concat([
+        head,
+        Buffer.from(gt.ids.buffer, gt.ids.byteOffset, gt.ids.byteLength),
+        Buffer.from(gt.distances.buffer, gt.distances.byteOffset, gt.distances.byteLength),
+      ]),
+    );
     renameSync(tmp, file);
   } catch {
     // A read-only cache only costs recomputation next time.

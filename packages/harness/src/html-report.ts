@@ -6,7 +6,9 @@ import { missingLines, reportBlocks, SUMMARY_HEAD, summaryRow } from './summary-
 import { barChart, esc, lineChart, stackedBars, type Series } from './svg-charts.js';
 
 function cellName(c: CellResult): string {
-  return c.library === 'hnswlab' ? `${c.spec.kernel}/${c.spec.strategy} t=${c.spec.threads}` : `${c.kernelName ?? c.library} t=${c.spec.threads}`;
+  return c.library === 'hnswlab'
+    ? `${c.spec.kernel}/${c.spec.strategy} t=${c.spec.threads}`
+    : `${c.kernelName ?? c.library} t=${c.spec.threads}`;
 }
 
 function dataName(c: CellResult): string {
@@ -45,12 +47,19 @@ svg .grid{stroke:#eee}svg .axis{stroke:#333}svg .axis-label{font-size:12px;fill:
 export function htmlReport(report: BenchReport): string {
   const body: string[] = [];
   body.push(`<h1>hnswlab bench${report.preset ? ` — preset ${esc(report.preset)}` : ''}</h1>`);
-  body.push(`<p class="meta">${esc(report.machine.cpuModel)} × ${report.machine.cpus} · ${fmt(report.machine.totalMemoryBytes / 2 ** 30)} GiB · Node ${esc(report.node.version)} · commit <code>${esc(report.gitCommit ?? 'unknown')}</code> · ${esc(report.createdAt)} · ${fmt(report.wallSeconds)} s<br><code>${esc(report.command)}</code></p>`);
+  body.push(
+    `<p class="meta">${esc(report.machine.cpuModel)} × ${report.machine.cpus} · ${fmt(report.machine.totalMemoryBytes / 2 ** 30)} GiB · Node ${esc(report.node.version)} · commit <code>${esc(report.gitCommit ?? 'unknown')}</code> · ${esc(report.createdAt)} · ${fmt(report.wallSeconds)} s<br><code>${esc(report.command)}</code></p>`,
+  );
 
   body.push('<h2>Summary</h2>');
   for (const { name, rows } of reportBlocks(report)) {
     body.push(`<h3>${esc(name)}</h3>`);
-    body.push(htmlTable(SUMMARY_HEAD, rows.map((c) => summaryRow(c, report.peers))));
+    body.push(
+      htmlTable(
+        SUMMARY_HEAD,
+        rows.map((c) => summaryRow(c, report.peers)),
+      ),
+    );
   }
 
   const missing = missingLines(report);
@@ -66,21 +75,52 @@ export function htmlReport(report: BenchReport): string {
 
   body.push('<h2 id="recall-qps">Recall–QPS (the ann-benchmarks view: up and to the right is better)</h2>');
   for (const cells of groups.values()) {
-    const series: Series[] = cells.map((c) => ({ name: cellName(c), dashed: c.library !== 'hnswlab', points: (c.search ?? []).map((p) => [p.recall, p.qps] as [number, number]) }));
-    body.push(figure('recall-qps', `${dataName(cells[0])}: recall@${cells[0].spec.k} (by distance) against single-thread QPS over the ef sweep; dashed: peers`, lineChart(series, { title: `Recall–QPS · ${dataName(cells[0])}`, xLabel: `recall@${cells[0].spec.k}`, yLabel: 'queries / s', logY: true, xMax: 1 })));
+    const series: Series[] = cells.map((c) => ({
+      name: cellName(c),
+      dashed: c.library !== 'hnswlab',
+      points: (c.search ?? []).map((p) => [p.recall, p.qps] as [number, number]),
+    }));
+    body.push(
+      figure(
+        'recall-qps',
+        `${dataName(cells[0])}: recall@${cells[0].spec.k} (by distance) against single-thread QPS over the ef sweep; dashed: peers`,
+        lineChart(series, {
+          title: `Recall–QPS · ${dataName(cells[0])}`,
+          xLabel: `recall@${cells[0].spec.k}`,
+          yLabel: 'queries / s',
+          logY: true,
+          xMax: 1,
+        }),
+      ),
+    );
   }
 
   body.push('<h2 id="build-speed">Build speed by kernel × strategy</h2>');
   for (const cells of groups.values()) {
     const bars = cells.map((c) => ({ label: cellName(c), value: c.build!.vectorsPerSecond, reference: c.library !== 'hnswlab' }));
-    body.push(figure('build-speed', `${dataName(cells[0])}: vectors inserted per second (grey: peers, same data and parameters, same run)`, barChart(bars, { title: `Build vectors/s · ${dataName(cells[0])}`, unit: 'vectors/s' })));
+    body.push(
+      figure(
+        'build-speed',
+        `${dataName(cells[0])}: vectors inserted per second (grey: peers, same data and parameters, same run)`,
+        barChart(bars, { title: `Build vectors/s · ${dataName(cells[0])}`, unit: 'vectors/s' }),
+      ),
+    );
   }
 
   const phased = report.cells.filter((c) => c.status === 'ok' && c.build?.phaseShares);
   if (phased.length) {
     body.push('<h2 id="phases">Where insert time goes</h2>');
-    const rows = phased.map((c) => ({ label: `${cellName(c)} · ${c.spec.dataset} ${c.dataset?.n ?? c.spec.n}×${c.dataset?.dim ?? c.spec.dim}`, shares: c.build!.phaseShares as Record<string, number> }));
-    body.push(figure('phase-shares', 'Share of instrumented insert time per phase (core phase timers, summed over threads). Neighbour search is the headline bottleneck.', stackedBars(rows, PHASES, { title: 'Phase shares of insert time' })));
+    const rows = phased.map((c) => ({
+      label: `${cellName(c)} · ${c.spec.dataset} ${c.dataset?.n ?? c.spec.n}×${c.dataset?.dim ?? c.spec.dim}`,
+      shares: c.build!.phaseShares as Record<string, number>,
+    }));
+    body.push(
+      figure(
+        'phase-shares',
+        'Share of instrumented insert time per phase (core phase timers, summed over threads). Neighbour search is the headline bottleneck.',
+        stackedBars(rows, PHASES, { title: 'Phase shares of insert time' }),
+      ),
+    );
   }
 
   const withMem = all.filter((c) => c.memory);
@@ -89,25 +129,79 @@ export function htmlReport(report: BenchReport): string {
     const rows = withMem.map((c) => {
       const b = c.memory!.bytesPerVector;
       const t = b.total || 1;
-      return { label: `${cellName(c)} · ${c.spec.dataset} ${c.memory!.vectors}×${c.dataset?.dim ?? c.spec.dim} (${fmt(b.total)} B/vec, ${c.memory!.indexToRawRatio.toFixed(2)}× raw)`, shares: { vectors: b.vectors / t, graph: b.graph / t, other: b.other / t } };
+      return {
+        label: `${cellName(c)} · ${c.spec.dataset} ${c.memory!.vectors}×${c.dataset?.dim ?? c.spec.dim} (${fmt(b.total)} B/vec, ${c.memory!.indexToRawRatio.toFixed(2)}× raw)`,
+        shares: { vectors: b.vectors / t, graph: b.graph / t, other: b.other / t },
+      };
     });
-    body.push(figure('memory', 'Index bytes per vector split into vectors, graph and other (peers: serialised size, vectors = raw floats). RSS growth is in the tables.', stackedBars(rows, ['vectors', 'graph', 'other'], { title: 'Bytes per vector', width: 900 })));
+    body.push(
+      figure(
+        'memory',
+        'Index bytes per vector split into vectors, graph and other (peers: serialised size, vectors = raw floats). RSS growth is in the tables.',
+        stackedBars(rows, ['vectors', 'graph', 'other'], { title: 'Bytes per vector', width: 900 }),
+      ),
+    );
   }
 
   if (report.analysis.dims.length) {
     body.push('<h2 id="dims">Dimension scaling</h2>');
     const dims = report.analysis.dims;
-    body.push(figure('dims', 'Build vectors/s against dimension, per kernel × strategy (log–log)', lineChart(dims.map((d) => ({ name: d.series, dashed: d.library !== 'hnswlab', points: d.points.map((p) => [p.dim, p.vectorsPerSecond] as [number, number]) })), { title: 'Build vectors/s vs dimension', xLabel: 'dimension', yLabel: 'vectors / s', logX: true, logY: true })));
+    body.push(
+      figure(
+        'dims',
+        'Build vectors/s against dimension, per kernel × strategy (log–log)',
+        lineChart(
+          dims.map((d) => ({
+            name: d.series,
+            dashed: d.library !== 'hnswlab',
+            points: d.points.map((p) => [p.dim, p.vectorsPerSecond] as [number, number]),
+          })),
+          { title: 'Build vectors/s vs dimension', xLabel: 'dimension', yLabel: 'vectors / s', logX: true, logY: true },
+        ),
+      ),
+    );
     const shares = dims.filter((d) => d.points.some((p) => p.neighborSearchShare !== null));
-    if (shares.length) body.push(figure('dims-share', 'Neighbour-search share of insert time against dimension', lineChart(shares.map((d) => ({ name: d.series, points: d.points.filter((p) => p.neighborSearchShare !== null).map((p) => [p.dim, p.neighborSearchShare! * 100] as [number, number]) })), { title: 'Neighbour-search share vs dimension', xLabel: 'dimension', yLabel: '% of insert time', logX: true })));
+    if (shares.length)
+      body.push(
+        figure(
+          'dims-share',
+          'Neighbour-search share of insert time against dimension',
+          lineChart(
+            shares.map((d) => ({
+              name: d.series,
+              points: d.points
+                .filter((p) => p.neighborSearchShare !== null)
+                .map((p) => [p.dim, p.neighborSearchShare! * 100] as [number, number]),
+            })),
+            { title: 'Neighbour-search share vs dimension', xLabel: 'dimension', yLabel: '% of insert time', logX: true },
+          ),
+        ),
+      );
   }
 
   if (report.analysis.scale.length) {
     body.push('<h2 id="scale">Scale curve</h2>');
     const sc = report.analysis.scale;
-    body.push(figure('scale', 'Microseconds per insert against n (log x): flat or ∝ log n is healthy; a straight rise on this axis is a super-linear term', lineChart(sc.map((s) => ({ name: `${s.series} (n^${s.timeExponent.toFixed(2)})`, dashed: s.library !== 'hnswlab', points: s.points.map((p) => [p.n, p.microsecondsPerInsert] as [number, number]) })), { title: 'Per-insert cost vs n', xLabel: 'n (vectors)', yLabel: 'µs / insert', logX: true })));
+    body.push(
+      figure(
+        'scale',
+        'Microseconds per insert against n (log x): flat or ∝ log n is healthy; a straight rise on this axis is a super-linear term',
+        lineChart(
+          sc.map((s) => ({
+            name: `${s.series} (n^${s.timeExponent.toFixed(2)})`,
+            dashed: s.library !== 'hnswlab',
+            points: s.points.map((p) => [p.n, p.microsecondsPerInsert] as [number, number]),
+          })),
+          { title: 'Per-insert cost vs n', xLabel: 'n (vectors)', yLabel: 'µs / insert', logX: true },
+        ),
+      ),
+    );
     const flagged = sc.filter((s) => s.superlinear);
-    body.push(flagged.length ? `<p class="flag">Super-linear growth: ${flagged.map((s) => `${esc(s.series)}: ${esc(s.reason ?? '')}`).join('; ')}</p>` : '<p>No series grows faster than n log n allows.</p>');
+    body.push(
+      flagged.length
+        ? `<p class="flag">Super-linear growth: ${flagged.map((s) => `${esc(s.series)}: ${esc(s.reason ?? '')}`).join('; ')}</p>`
+        : '<p>No series grows faster than n log n allows.</p>',
+    );
   }
 
   const json = JSON.stringify(report).replace(/</g, '\\u003c');

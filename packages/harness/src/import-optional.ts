@@ -4,7 +4,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** A module that could not be loaded, with a reason fit for a report ("cannot find module ..."). */
 export class ModuleUnavailableError extends Error {
-  constructor(readonly specifier: string, reason: string) {
+  constructor(
+    readonly specifier: string,
+    reason: string,
+  ) {
     super(`unavailable: ${reason}`);
     this.name = 'ModuleUnavailableError';
   }
@@ -31,7 +34,10 @@ export async function importOptional<T = Record<string, unknown>>(specifier: str
         }
       }
     }
-    throw new ModuleUnavailableError(specifier, missing ? `cannot find module '${specifier}' (not installed or not built)` : `${specifier} failed to load: ${message(err)}`);
+    throw new ModuleUnavailableError(
+      specifier,
+      missing ? `cannot find module '${specifier}' (not installed or not built)` : `${specifier} failed to load: ${message(err)}`,
+    );
   }
 }
 
@@ -61,20 +67,23 @@ export function findWorkspaceEntry(name: string): string | undefined {
     if (pkg.name !== name) continue;
     const rel = entryOf(pkg);
     const file = join(packagesDir, dir, rel);
-    if (!existsSync(file)) throw new ModuleUnavailableError(name, `${name} is in the workspace but not built (${file} is missing): run pnpm build`);
+    if (!existsSync(file))
+      throw new ModuleUnavailableError(name, `${name} is in the workspace but not built (${file} is missing): run pnpm build`);
     return file;
   }
   return undefined;
 }
 
 function entryOf(pkg: { exports?: unknown; main?: string }): string {
-  const root = typeof pkg.exports === 'object' && pkg.exports !== null ? (pkg.exports as Record<string, unknown>)['.'] ?? pkg.exports : pkg.exports;
+  const root =
+    typeof pkg.exports === 'object' && pkg.exports !== null ? ((pkg.exports as Record<string, unknown>)['.'] ?? pkg.exports) : pkg.exports;
   if (typeof root === 'string') return root;
   if (typeof root === 'object' && root !== null) {
     const r = root as Record<string, unknown>;
     const pick = r.import ?? r.default ?? r.node;
     if (typeof pick === 'string') return pick;
-    if (typeof pick === 'object' && pick !== null && typeof (pick as Record<string, unknown>).default === 'string') return (pick as Record<string, string>).default;
+    if (typeof pick === 'object' && pick !== null && typeof (pick as Record<string, unknown>).default === 'string')
+      return (pick as Record<string, string>).default;
   }
   return pkg.main ?? 'index.js';
 }

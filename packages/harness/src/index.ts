@@ -1,5 +1,13 @@
 export { DEFAULT_CELL, cellLabel, normalizeCellSpec, type CellSpec } from './cell-spec.js';
-export { PHASES, SCHEMA_VERSION, type BuildResult, type CellDataset, type CellResult, type MemoryResult, type SearchPoint } from './cell-result.js';
+export {
+  PHASES,
+  SCHEMA_VERSION,
+  type BuildResult,
+  type CellDataset,
+  type CellResult,
+  type MemoryResult,
+  type SearchPoint,
+} from './cell-result.js';
 export { runCell, type CellProgress, type RunCellOptions } from './run-cell.js';
 export { memoryResult } from './memory-result.js';
 export { runPeerCell } from './run-peer-cell.js';
@@ -18,7 +26,17 @@ export { PRESETS } from './presets.js';
 export { runMatrix, planMatrix, bestKernel, peerStatus, assembleReport, type RunMatrixOptions } from './run-matrix.js';
 export { parseBenchArgs, BENCH_FLAGS, type BenchArgs } from './parse-bench-args.js';
 export { commandLine, gitCommit, machineInfo, type BenchReport, type MachineInfo, type PeerStatus } from './bench-report.js';
-export { scaleCurves, dimCurves, logLogSlope, SUPERLINEAR_DISTANCE_EXPONENT, SUPERLINEAR_TIME_EXPONENT, SUPERLINEAR_TIME_MIN_SIZES, SUPERLINEAR_PEER_MARGIN, type DimCurve, type ScaleCurve } from './analyze.js';
+export {
+  scaleCurves,
+  dimCurves,
+  logLogSlope,
+  SUPERLINEAR_DISTANCE_EXPONENT,
+  SUPERLINEAR_TIME_EXPONENT,
+  SUPERLINEAR_TIME_MIN_SIZES,
+  SUPERLINEAR_PEER_MARGIN,
+  type DimCurve,
+  type ScaleCurve,
+} from './analyze.js';
 export { summaryMarkdown, summaryRow, reportBlocks, missingLines, SUMMARY_HEAD } from './summary-markdown.js';
 export { htmlReport } from './html-report.js';
 export { writeReports } from './write-reports.js';

@@ -12,7 +12,10 @@ export const KERNEL_MODULES: Readonly<Record<string, string>> = {
 
 /** A kernel that cannot be used here; `message` starts with "unavailable: " and says why. */
 export class KernelUnavailableError extends ModuleUnavailableError {
-  constructor(readonly kernel: string, reason: string) {
+  constructor(
+    readonly kernel: string,
+    reason: string,
+  ) {
     super(kernel, reason);
     this.name = 'KernelUnavailableError';
   }

@@ -59,7 +59,22 @@ export function expandMatrix(blocks: readonly MatrixBlock[]): Job[] {
           for (const kernel of b.kernels)
             for (const strategy of b.strategies)
               for (const threads of b.threads) {
-                const spec = normalizeCellSpec({ kernel, strategy, dataset, n, dim, threads, metric: b.metric, M: b.M, efConstruction: b.efConstruction, ef: b.ef, k: b.k, queries: b.queries, seed: b.seed, repeat: b.repeat });
+                const spec = normalizeCellSpec({
+                  kernel,
+                  strategy,
+                  dataset,
+                  n,
+                  dim,
+                  threads,
+                  metric: b.metric,
+                  M: b.M,
+                  efConstruction: b.efConstruction,
+                  ef: b.ef,
+                  k: b.k,
+                  queries: b.queries,
+                  seed: b.seed,
+                  repeat: b.repeat,
+                });
                 push({ kind: 'cell', block: b.name, spec });
               }
     for (const group of [...byData.values()]) {

@@ -20,7 +20,16 @@ export const SEARCH_PASSES = 3;
  * passes, each query timed alone. QPS is the best pass (least disturbed by other processes); latency
  * percentiles are over every timed query.
  */
-export function measureSearch(target: SearchTarget, queries: Float32Array, dim: number, gt: GroundTruth, efs: readonly number[], k: number, passes = SEARCH_PASSES, onEf?: (ef: number) => void): SearchPoint[] {
+export function measureSearch(
+  target: SearchTarget,
+  queries: Float32Array,
+  dim: number,
+  gt: GroundTruth,
+  efs: readonly number[],
+  k: number,
+  passes = SEARCH_PASSES,
+  onEf?: (ef: number) => void,
+): SearchPoint[] {
   const nq = queries.length / dim;
   const qs: Float32Array[] = [];
   for (let q = 0; q < nq; q++) qs.push(queries.subarray(q * dim, (q + 1) * dim));

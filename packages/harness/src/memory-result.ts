@@ -2,7 +2,14 @@ import type { IndexStats } from '@hnswlab/core';
 import type { MemoryResult } from './cell-result.js';
 
 /** Memory figures from the index's own account and the process's growth across the build. */
-export function memoryResult(stats: Pick<IndexStats, 'bytes'>, n: number, dim: number, before: NodeJS.MemoryUsage, after: NodeJS.MemoryUsage, gcForced: boolean): MemoryResult {
+export function memoryResult(
+  stats: Pick<IndexStats, 'bytes'>,
+  n: number,
+  dim: number,
+  before: NodeJS.MemoryUsage,
+  after: NodeJS.MemoryUsage,
+  gcForced: boolean,
+): MemoryResult {
   const { vectors, graph, other } = stats.bytes;
   const total = vectors + graph + other;
   const raw = n * dim * 4;

@@ -27,7 +27,12 @@ export function mergeReports(reports: readonly BenchReport[], command = commandL
     node: first.node,
     preset: ordered.every((r) => r.preset === first.preset) ? first.preset : null,
     shard: null,
-    shards: ordered.map((r) => ({ index: r.shard?.index ?? 1, count: r.shard?.count ?? 1, createdAt: r.createdAt, gitCommit: r.gitCommit })),
+    shards: ordered.map((r) => ({
+      index: r.shard?.index ?? 1,
+      count: r.shard?.count ?? 1,
+      createdAt: r.createdAt,
+      gitCommit: r.gitCommit,
+    })),
     wallSeconds: ordered.reduce((a, r) => a + r.wallSeconds, 0),
     peerStatus: [...peerStatus.values()],
     blocks,

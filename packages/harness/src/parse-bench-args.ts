@@ -42,7 +42,13 @@ export const BENCH_FLAGS: ReadonlyArray<[string, string]> = [
   ['--progress MODE', 'auto | plain | none'],
 ];
 
-const GRID = { '--kernels': 'kernels', '--strategies': 'strategies', '--datasets': 'datasets', '--sizes': 'sizes', '--dims': 'dims' } as const;
+const GRID = {
+  '--kernels': 'kernels',
+  '--strategies': 'strategies',
+  '--datasets': 'datasets',
+  '--sizes': 'sizes',
+  '--dims': 'dims',
+} as const;
 
 function count(s: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(s.trim());
@@ -53,7 +59,10 @@ function count(s: string, flag: string): number {
 }
 
 function list(s: string): string[] {
-  return s.split(',').map((x) => x.trim()).filter(Boolean);
+  return s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -115,13 +124,19 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       const p = list(flags.get('--peers')!);
       if (p.length === 1 && p[0] === 'none') b.peers = [];
       else {
-        for (const x of p) if (!PEER_NAMES.includes(x as PeerName)) throw new RangeError(`--peers: unknown peer '${x}' (${PEER_NAMES.join(', ')}, none)`);
+        for (const x of p)
+          if (!PEER_NAMES.includes(x as PeerName)) throw new RangeError(`--peers: unknown peer '${x}' (${PEER_NAMES.join(', ')}, none)`);
         b.peers = p as PeerName[];
       }
     }
     b.ef = b.ef.filter((e) => e >= b.k);
     if (!b.ef.length) throw new RangeError(`--ef: every value is below k (${b.k})`);
-    for (const [key, v] of [['sizes', b.sizes], ['dims', b.dims], ['threads', b.threads]] as const) if (!v.length || v.some((x) => x < 1)) throw new RangeError(`--${key} needs positive values`);
+    for (const [key, v] of [
+      ['sizes', b.sizes],
+      ['dims', b.dims],
+      ['threads', b.threads],
+    ] as const)
+      if (!v.length || v.some((x) => x < 1)) throw new RangeError(`--${key} needs positive values`);
   }
   let shard: BenchArgs['shard'] = null;
   if (flags.has('--shard')) {
@@ -132,5 +147,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   }
   const progress = (flags.get('--progress') ?? 'auto') as BenchArgs['progress'];
   if (!['auto', 'plain', 'none'].includes(progress)) throw new RangeError(`--progress must be auto, plain or none`);
-  return { blocks, preset: presetName ?? (gridGiven ? null : 'default'), out: flags.get('--out') ?? 'bench-out', shard, install: !bool.has('--no-install'), resume: bool.has('--resume'), progress };
+  return {
+    blocks,
+    preset: presetName ?? (gridGiven ? null : 'default'),
+    out: flags.get('--out') ?? 'bench-out',
+    shard,
+    install: !bool.has('--no-install'),
+    resume: bool.has('--resume'),
+    progress,
+  };
 }

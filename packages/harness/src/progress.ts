@@ -55,7 +55,14 @@ export class Progress {
 
   /** The running job reports a stage. */
   update(p: CellProgress): void {
-    this.stage = p.stage === 'build' ? `build ${p.repeat ?? 1}` : p.stage === 'search' ? `search ef=${p.ef ?? ''}` : p.stage === 'groundTruth' ? 'ground truth' : p.stage;
+    this.stage =
+      p.stage === 'build'
+        ? `build ${p.repeat ?? 1}`
+        : p.stage === 'search'
+          ? `search ef=${p.ef ?? ''}`
+          : p.stage === 'groundTruth'
+            ? 'ground truth'
+            : p.stage;
     this.draw();
   }
 
@@ -63,7 +70,10 @@ export class Progress {
   finish(job: Job, result: CellResult): void {
     this.done++;
     this.doneCost += jobCost(job);
-    const what = result.status === 'ok' ? `ok ${fmtDuration(result.wallSeconds)} · ${fmt(result.build?.vectorsPerSecond)} vec/s · best recall ${fmt(Math.max(...(result.search ?? []).map((p) => p.recall)), 3)}` : (result.reason ?? result.status);
+    const what =
+      result.status === 'ok'
+        ? `ok ${fmtDuration(result.wallSeconds)} · ${fmt(result.build?.vectorsPerSecond)} vec/s · best recall ${fmt(Math.max(...(result.search ?? []).map((p) => p.recall)), 3)}`
+        : (result.reason ?? result.status);
     if (this.tty) {
       this.out.write(`\r\x1b[K${result.status === 'ok' ? '✓' : '·'} ${this.current}: ${what}\n`);
       this.draw();

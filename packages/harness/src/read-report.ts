@@ -8,9 +8,10 @@ export function readReport(file: string): BenchReport {
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file}: not readable JSON (${(err as Error).message})`);
+    throw new Error(`${file}: not readable JSON (${(err as Error).message})`, { cause: err });
   }
   if (data.kind !== 'hnswlab-bench') throw new Error(`${file}: not an hnswlab bench report (kind is ${String(data.kind)})`);
-  if (data.schemaVersion !== SCHEMA_VERSION) throw new Error(`${file}: schemaVersion ${String(data.schemaVersion)}, this harness reads ${SCHEMA_VERSION}`);
+  if (data.schemaVersion !== SCHEMA_VERSION)
+    throw new Error(`${file}: schemaVersion ${String(data.schemaVersion)}, this harness reads ${SCHEMA_VERSION}`);
   return data as BenchReport;
 }

@@ -41,7 +41,10 @@ export interface RunCellOptions {
  * with status 'unavailable' and the reason; an error during the cell gives 'failed'. Never throws for
  * those; throws only on an invalid spec.
  */
-export async function runCell(input: Partial<CellSpec> & Pick<CellSpec, 'kernel' | 'strategy'>, options: RunCellOptions = {}): Promise<CellResult> {
+export async function runCell(
+  input: Partial<CellSpec> & Pick<CellSpec, 'kernel' | 'strategy'>,
+  options: RunCellOptions = {},
+): Promise<CellResult> {
   const spec = normalizeCellSpec(input);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
@@ -110,7 +113,11 @@ export async function runCell(input: Partial<CellSpec> & Pick<CellSpec, 'kernel'
     );
     return done({ status: 'ok', kernelName: kernel.name, dataset: describe(spec, prepared), build, search, memory });
   } catch (err) {
-    return done(err instanceof DatasetUnavailableError ? { status: 'unavailable', kernelName: kernel.name, reason: `unavailable: ${err.message}` } : { status: 'failed', kernelName: kernel.name, reason: `failed: ${err instanceof Error ? err.message : String(err)}` });
+    return done(
+      err instanceof DatasetUnavailableError
+        ? { status: 'unavailable', kernelName: kernel.name, reason: `unavailable: ${err.message}` }
+        : { status: 'failed', kernelName: kernel.name, reason: `failed: ${err instanceof Error ? err.message : String(err)}` },
+    );
   }
 }
 

@@ -60,11 +60,20 @@ export async function peerStatus(names: readonly PeerName[] = PEER_NAMES): Promi
 }
 
 /** Assemble a report from results (also used by merge, which recomputes the analysis). */
-export function assembleReport(parts: Omit<BenchReport, 'schemaVersion' | 'kind' | 'analysis' | 'cells' | 'peers'> & { results: CellResult[] }): BenchReport {
+export function assembleReport(
+  parts: Omit<BenchReport, 'schemaVersion' | 'kind' | 'analysis' | 'cells' | 'peers'> & { results: CellResult[] },
+): BenchReport {
   const { results, ...rest } = parts;
   const cells = results.filter((r) => r.library === 'hnswlab');
   const peers = results.filter((r) => r.library !== 'hnswlab');
-  return { schemaVersion: SCHEMA_VERSION, kind: 'hnswlab-bench', ...rest, cells, peers, analysis: { scale: scaleCurves([...cells, ...peers]), dims: dimCurves([...cells, ...peers]) } };
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    kind: 'hnswlab-bench',
+    ...rest,
+    cells,
+    peers,
+    analysis: { scale: scaleCurves([...cells, ...peers]), dims: dimCurves([...cells, ...peers]) },
+  };
 }
 
 /**

@@ -16,13 +16,25 @@ import { memoryResult } from './memory-result.js';
  * those figures are null. Index bytes are the peer's serialised size, split as raw vectors + the rest.
  * A missing peer gives status 'unavailable' with the install command.
  */
-export async function runPeerCell(peer: PeerName, input: Partial<CellSpec> & Pick<CellSpec, 'kernel' | 'strategy'>, options: RunCellOptions = {}): Promise<CellResult> {
+export async function runPeerCell(
+  peer: PeerName,
+  input: Partial<CellSpec> & Pick<CellSpec, 'kernel' | 'strategy'>,
+  options: RunCellOptions = {},
+): Promise<CellResult> {
   const asked = normalizeCellSpec(input);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const done = (spec: CellSpec, rest: Partial<CellResult> & Pick<CellResult, 'status'>): CellResult => {
     options.onProgress?.({ stage: 'done' });
-    return { schemaVersion: SCHEMA_VERSION, id: cellLabel(spec), library: peer, spec, startedAt, ...rest, wallSeconds: (performance.now() - t0) / 1000 };
+    return {
+      schemaVersion: SCHEMA_VERSION,
+      id: cellLabel(spec),
+      library: peer,
+      spec,
+      startedAt,
+      ...rest,
+      wallSeconds: (performance.now() - t0) / 1000,
+    };
   };
   let lib;
   try {
@@ -46,7 +58,14 @@ export async function runPeerCell(peer: PeerName, input: Partial<CellSpec> & Pic
       const gcForced = last ? forceGc() : false;
       const before = last ? process.memoryUsage() : undefined;
       const b0 = performance.now();
-      const index = lib.build(data.base, data.n, { dim: data.dim, metric: spec.metric, M: spec.M, efConstruction: spec.efConstruction, threads: spec.threads, seed: spec.seed });
+      const index = lib.build(data.base, data.n, {
+        dim: data.dim,
+        metric: spec.metric,
+        M: spec.M,
+        efConstruction: spec.efConstruction,
+        threads: spec.threads,
+        seed: spec.seed,
+      });
       secondsPerRepeat.push((performance.now() - b0) / 1000);
       built = index;
       if (last) {
@@ -54,23 +73,64 @@ export async function runPeerCell(peer: PeerName, input: Partial<CellSpec> & Pic
         const after = process.memoryUsage();
         const total = index.bytes();
         const raw = data.n * data.dim * 4;
-        memory = { ...memoryResult({ bytes: { vectors: Math.min(raw, total), graph: Math.max(0, total - raw), other: 0 } }, data.n, data.dim, before!, after, gcForced), indexBytesSource: 'serialized' as const };
+        memory = {
+          ...memoryResult(
+            { bytes: { vectors: Math.min(raw, total), graph: Math.max(0, total - raw), other: 0 } },
+            data.n,
+            data.dim,
+            before!,
+            after,
+            gcForced,
+          ),
+          indexBytesSource: 'serialized' as const,
+        };
       }
     }
     const index = built!;
     const seconds = median(secondsPerRepeat);
     options.onProgress?.({ stage: 'search' });
-    const search = measureSearch({ setEf: (ef) => index.setEf(ef), search: (q, k) => index.search(q, k) }, data.queries, data.dim, prepared.gt, spec.ef, spec.k, undefined, (ef) => options.onProgress?.({ stage: 'search', ef }));
+    const search = measureSearch(
+      { setEf: (ef) => index.setEf(ef), search: (q, k) => index.search(q, k) },
+      data.queries,
+      data.dim,
+      prepared.gt,
+      spec.ef,
+      spec.k,
+      undefined,
+      (ef) => options.onProgress?.({ stage: 'search', ef }),
+    );
     index.dispose();
     return done(spec, {
       status: 'ok',
       kernelName,
-      dataset: { id: spec.dataset, name: data.name, n: data.n, dim: data.dim, queries: data.queryCount, hash: prepared.hash, groundTruth: prepared.gt.source },
-      build: { seconds, secondsPerRepeat, vectorsPerSecond: data.n / seconds, distanceEvalsPerInsert: null, nodesVisitedPerInsert: null, phaseSeconds: null, phaseShares: null, lockWaitSeconds: null },
+      dataset: {
+        id: spec.dataset,
+        name: data.name,
+        n: data.n,
+        dim: data.dim,
+        queries: data.queryCount,
+        hash: prepared.hash,
+        groundTruth: prepared.gt.source,
+      },
+      build: {
+        seconds,
+        secondsPerRepeat,
+        vectorsPerSecond: data.n / seconds,
+        distanceEvalsPerInsert: null,
+        nodesVisitedPerInsert: null,
+        phaseSeconds: null,
+        phaseShares: null,
+        lockWaitSeconds: null,
+      },
       search,
       memory,
     });
   } catch (err) {
-    return done(spec, err instanceof DatasetUnavailableError ? { status: 'unavailable', kernelName, reason: `unavailable: ${err.message}` } : { status: 'failed', kernelName, reason: `failed: ${err instanceof Error ? err.message : String(err)}` });
+    return done(
+      spec,
+      err instanceof DatasetUnavailableError
+        ? { status: 'unavailable', kernelName, reason: `unavailable: ${err.message}` }
+        : { status: 'failed', kernelName, reason: `failed: ${err instanceof Error ? err.message : String(err)}` },
+    );
   }
 }

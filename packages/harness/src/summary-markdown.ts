@@ -5,7 +5,23 @@ import { fmt, fmtMB, fmtPct, fmtRatio } from './format.js';
 import { dataKey } from './matrix.js';
 
 /** Column heads of the summary tables. */
-export const SUMMARY_HEAD = ['cell', 'data', 't', 'build s', 'vec/s', '× hnswlib', 'dist/insert', 'nbr search', 'best recall', 'QPS@0.90', 'QPS@0.95', 'QPS@0.95 × hnswlib', 'B/vec', '× raw', 'RSS MB'];
+export const SUMMARY_HEAD = [
+  'cell',
+  'data',
+  't',
+  'build s',
+  'vec/s',
+  '× hnswlib',
+  'dist/insert',
+  'nbr search',
+  'best recall',
+  'QPS@0.90',
+  'QPS@0.95',
+  'QPS@0.95 × hnswlib',
+  'B/vec',
+  '× raw',
+  'RSS MB',
+];
 
 /** One summary table row for a cell or peer row. */
 export function summaryRow(c: CellResult, peers: readonly CellResult[]): string[] {
@@ -13,7 +29,8 @@ export function summaryRow(c: CellResult, peers: readonly CellResult[]): string[
   const label = c.library === 'hnswlab' ? `${s.kernel}/${s.strategy}` : `**${c.kernelName ?? c.library}**`;
   const data = `${s.dataset} ${fmt(c.dataset?.n ?? s.n)}×${c.dataset?.dim ?? s.dim}`;
   if (c.status !== 'ok') return [label, data, String(s.threads), c.reason ?? c.status, ...Array(SUMMARY_HEAD.length - 4).fill('')];
-  const b = c.build!, m = c.memory;
+  const b = c.build!,
+    m = c.memory;
   const ref = c.library === 'hnswlab' ? matchingPeer(c, peers, 'hnswlib-node') : undefined;
   return [
     label,
@@ -72,15 +89,31 @@ export function summaryMarkdown(report: BenchReport): string {
   const out: string[] = [];
   out.push(`## hnswlab bench${report.preset ? ` (preset ${report.preset})` : ''}`);
   out.push('');
-  out.push(`${report.machine.cpuModel} × ${report.machine.cpus}, ${fmt(report.machine.totalMemoryBytes / 2 ** 30, 0)} GiB, Node ${report.node.version}, commit ${report.gitCommit ?? 'unknown'}, ${new Date(report.createdAt).toISOString()}, ${fmt(report.wallSeconds, 0)} s`);
+  out.push(
+    `${report.machine.cpuModel} × ${report.machine.cpus}, ${fmt(report.machine.totalMemoryBytes / 2 ** 30, 0)} GiB, Node ${report.node.version}, commit ${report.gitCommit ?? 'unknown'}, ${new Date(report.createdAt).toISOString()}, ${fmt(report.wallSeconds, 0)} s`,
+  );
   out.push('');
   out.push(`\`${report.command}\``);
   for (const { name, rows } of reportBlocks(report)) {
     out.push('', `### ${name}`, '');
-    out.push(table(SUMMARY_HEAD, rows.map((c) => summaryRow(c, report.peers))));
+    out.push(
+      table(
+        SUMMARY_HEAD,
+        rows.map((c) => summaryRow(c, report.peers)),
+      ),
+    );
   }
   const orphans = report.peers.filter((p) => !report.cells.some((c) => dataKey(c.spec) === dataKey(p.spec)));
-  if (orphans.length) out.push('', '### peers', '', table(SUMMARY_HEAD, orphans.map((c) => summaryRow(c, report.peers))));
+  if (orphans.length)
+    out.push(
+      '',
+      '### peers',
+      '',
+      table(
+        SUMMARY_HEAD,
+        orphans.map((c) => summaryRow(c, report.peers)),
+      ),
+    );
   if (report.analysis.scale.length) {
     out.push('', '### scale curve (per-insert cost vs n)', '');
     out.push(
@@ -94,7 +127,7 @@ export function summaryMarkdown(report: BenchReport): string {
           fmt(s.timeExponent, 2),
           fmt(s.distanceExponent, 2),
           fmt(s.growthVsLogN, 2),
-          s.superlinear ? `**SUPER-LINEAR**: ${s.reason}` : s.reason ?? 'ok (≈ n log n)',
+          s.superlinear ? `**SUPER-LINEAR**: ${s.reason}` : (s.reason ?? 'ok (≈ n log n)'),
         ]),
       ),
     );
@@ -117,6 +150,9 @@ export function summaryMarkdown(report: BenchReport): string {
   }
   const missing = missingLines(report);
   if (missing.length) out.push('', '### missing', '', ...missing.map((m) => `- ${m}`));
-  out.push('', 'QPS: single thread, best of 3 passes; recall@10 counted by distance; × hnswlib: ratio to hnswlib-node on the same data in the same run; B/vec: index bytes per vector; RSS: growth across the build after GC.');
+  out.push(
+    '',
+    'QPS: single thread, best of 3 passes; recall@10 counted by distance; × hnswlib: ratio to hnswlib-node on the same data in the same run; B/vec: index bytes per vector; RSS: growth across the build after GC.',
+  );
   return out.join('\n') + '\n';
 }

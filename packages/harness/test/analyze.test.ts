@@ -7,8 +7,32 @@ function cell(n: number, dim: number, seconds: number, evalsPerInsert: number): 
     id: `js/batched clustered n=${n} d=${dim}`,
     library: 'hnswlab',
     status: 'ok',
-    spec: { kernel: 'js', strategy: 'batched', dataset: 'clustered', n, dim, metric: 'l2', M: 16, efConstruction: 200, ef: [10], k: 10, threads: 1, seed: 1, queries: 10, repeat: 1 },
-    build: { seconds, secondsPerRepeat: [seconds], vectorsPerSecond: n / seconds, distanceEvalsPerInsert: evalsPerInsert, nodesVisitedPerInsert: 1, phaseSeconds: null, phaseShares: { navigation: 0.1, neighborSearch: 0.6, connectionManagement: 0.2, storage: 0.1 }, lockWaitSeconds: 0 },
+    spec: {
+      kernel: 'js',
+      strategy: 'batched',
+      dataset: 'clustered',
+      n,
+      dim,
+      metric: 'l2',
+      M: 16,
+      efConstruction: 200,
+      ef: [10],
+      k: 10,
+      threads: 1,
+      seed: 1,
+      queries: 10,
+      repeat: 1,
+    },
+    build: {
+      seconds,
+      secondsPerRepeat: [seconds],
+      vectorsPerSecond: n / seconds,
+      distanceEvalsPerInsert: evalsPerInsert,
+      nodesVisitedPerInsert: 1,
+      phaseSeconds: null,
+      phaseShares: { navigation: 0.1, neighborSearch: 0.6, connectionManagement: 0.2, storage: 0.1 },
+      lockWaitSeconds: 0,
+    },
     startedAt: '',
     wallSeconds: seconds,
   };
@@ -36,7 +60,13 @@ describe('scale and dimension curves', () => {
   it('withdraws a time-only flag when hnswlib-node slows down alike on the same data, and keeps it when it does not', () => {
     const sizes = [10_000, 30_000, 100_000];
     const ours = sizes.map((n) => cell(n, 128, n ** 1.55 * 1e-6, 1500));
-    const peer = (exp: number) => sizes.map((n) => ({ ...cell(n, 128, n ** exp * 1e-6, 0), library: 'hnswlib-node' as const, spec: { ...cell(n, 128, 1, 0).spec, kernel: 'hnswlib-node', strategy: 'peer' }, build: { ...cell(n, 128, n ** exp * 1e-6, 0).build!, distanceEvalsPerInsert: null, phaseShares: null } }));
+    const peer = (exp: number) =>
+      sizes.map((n) => ({
+        ...cell(n, 128, n ** exp * 1e-6, 0),
+        library: 'hnswlib-node' as const,
+        spec: { ...cell(n, 128, 1, 0).spec, kernel: 'hnswlib-node', strategy: 'peer' },
+        build: { ...cell(n, 128, n ** exp * 1e-6, 0).build!, distanceEvalsPerInsert: null, phaseShares: null },
+      }));
     const alike = scaleCurves([...ours, ...peer(1.45)]).find((c) => c.library === 'hnswlab')!;
     expect(alike.superlinear).toBe(false);
     expect(alike.reason).toMatch(/^not flagged: .*hnswlib-node grows alike/);

@@ -4,7 +4,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compareReports, htmlReport, mergeReports, readReport, runMatrix, summaryMarkdown, writeReports, type BenchReport, type MatrixBlock } from '../src/index.js';
+import {
+  compareReports,
+  htmlReport,
+  mergeReports,
+  readReport,
+  runMatrix,
+  summaryMarkdown,
+  writeReports,
+  type BenchReport,
+  type MatrixBlock,
+} from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '..', 'dist', 'cli.js');
@@ -33,13 +43,21 @@ let out: string;
 beforeAll(async () => {
   process.env.HNSWLAB_CACHE = mkdtempSync(join(tmpdir(), 'hnswlab-cache-'));
   out = mkdtempSync(join(tmpdir(), 'hnswlab-e2e-'));
-  report = await runMatrix([tiny, { ...tiny, name: 'scale', kernels: ['js'], strategies: ['batched'], sizes: [200, 400], peers: [] }], { progress: null, command: 'test' });
+  report = await runMatrix([tiny, { ...tiny, name: 'scale', kernels: ['js'], strategies: ['batched'], sizes: [200, 400], peers: [] }], {
+    progress: null,
+    command: 'test',
+  });
 });
 
 describe('a tiny matrix end to end', () => {
   it('runs 2 kernels × 2 strategies plus the peer, each ok or saying why not', () => {
     const main = report.cells.filter((c) => report.blocks[c.id] === 'main');
-    expect(main.map((c) => `${c.spec.kernel}/${c.spec.strategy}`)).toEqual(['js/sequential', 'js/batched', 'wasm/sequential', 'wasm/batched']);
+    expect(main.map((c) => `${c.spec.kernel}/${c.spec.strategy}`)).toEqual([
+      'js/sequential',
+      'js/batched',
+      'wasm/sequential',
+      'wasm/batched',
+    ]);
     for (const c of main) {
       if (c.status !== 'ok') console.warn(`[harness] ${c.id}: ${c.reason}`);
       expect(c.status === 'ok' || /^unavailable: /.test(c.reason ?? '')).toBe(true);
@@ -70,7 +88,10 @@ describe('a tiny matrix end to end', () => {
     const shards = [];
     for (const index of [1, 2]) shards.push(await runMatrix([tiny], { progress: null, shard: { index, count: 2 }, command: 'test' }));
     const merged = mergeReports(shards, 'merge');
-    const whole = report.cells.filter((c) => report.blocks[c.id] === 'main').map((c) => c.id).sort();
+    const whole = report.cells
+      .filter((c) => report.blocks[c.id] === 'main')
+      .map((c) => c.id)
+      .sort();
     expect(merged.cells.map((c) => c.id).sort()).toEqual(whole);
     expect(merged.shards?.map((s) => s.index)).toEqual([1, 2]);
     expect(summaryMarkdown(merged)).toContain('js/sequential');
@@ -102,7 +123,33 @@ describe('a tiny matrix end to end', () => {
     expect(existsSync(cli), 'build the harness first (pnpm build)').toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'hnswlab-cli-'));
     const env = { ...process.env, CI: '1' };
-    const bench = spawnSync(process.execPath, [cli, '--kernels', 'js', '--strategies', 'batched', '--sizes', '300', '--dims', '16', '--ef', '10,20', '--queries', '10', '--M', '8', '--ef-construction', '32', '--peers', 'none', '--out', dir], { env, encoding: 'utf8' });
+    const bench = spawnSync(
+      process.execPath,
+      [
+        cli,
+        '--kernels',
+        'js',
+        '--strategies',
+        'batched',
+        '--sizes',
+        '300',
+        '--dims',
+        '16',
+        '--ef',
+        '10,20',
+        '--queries',
+        '10',
+        '--M',
+        '8',
+        '--ef-construction',
+        '32',
+        '--peers',
+        'none',
+        '--out',
+        dir,
+      ],
+      { env, encoding: 'utf8' },
+    );
     expect(bench.status, bench.stderr).toBe(0);
     expect(bench.stdout).toContain('| js/batched |');
     expect(bench.stderr).toMatch(/\[1\/1\] js\/batched/);

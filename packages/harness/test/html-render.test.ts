@@ -39,7 +39,20 @@ describe('HTML report in a headless browser', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hnswlab-html-'));
     const file = join(dir, 'bench.html');
     writeFileSync(file, htmlReport(report));
-    const dom = execFileSync(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', `--user-data-dir=${join(dir, 'profile')}`, '--virtual-time-budget=5000', '--dump-dom', `file://${file}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 90_000 });
+    const dom = execFileSync(
+      CHROMIUM,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        `--user-data-dir=${join(dir, 'profile')}`,
+        '--virtual-time-budget=5000',
+        '--dump-dom',
+        `file://${file}`,
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 90_000 },
+    );
     expect(dom).toContain('data-rendered="yes"');
     const drawn = new Map<string, number[]>();
     for (const m of dom.matchAll(/<figure data-chart="([\w-]+)" data-drawn="(\d+)"/g)) {

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { expandMatrix, parseBenchArgs, PRESETS, shardJobs, type MatrixBlock } from '../src/index.js';
 
-const block: MatrixBlock = { ...PRESETS.quick.blocks[0], kernels: ['js', 'wasm'], strategies: ['sequential', 'batched'], sizes: [300, 600], dims: [16], threads: [1, 2], peers: ['hnswlib-node', 'usearch'] };
+const block: MatrixBlock = {
+  ...PRESETS.quick.blocks[0],
+  kernels: ['js', 'wasm'],
+  strategies: ['sequential', 'batched'],
+  sizes: [300, 600],
+  dims: [16],
+  threads: [1, 2],
+  peers: ['hnswlib-node', 'usearch'],
+};
 
 describe('matrix', () => {
   it('expands a block into every combination, data sets grouped, peers once per data set', () => {
@@ -37,10 +45,42 @@ describe('parseBenchArgs', () => {
   });
 
   it('makes one block from grid flags, with k/M suffixes and lists', () => {
-    const a = parseBenchArgs(['--kernels', 'js,wasm', '--strategies=batched', '--sizes', '2k,1M', '--dims', '16', '--ef', '10,20', '--threads', '1,2', '--M', '8', '--ef-construction', '64', '--peers', 'none', '--shard', '2/3', '--out', 'x']);
+    const a = parseBenchArgs([
+      '--kernels',
+      'js,wasm',
+      '--strategies=batched',
+      '--sizes',
+      '2k,1M',
+      '--dims',
+      '16',
+      '--ef',
+      '10,20',
+      '--threads',
+      '1,2',
+      '--M',
+      '8',
+      '--ef-construction',
+      '64',
+      '--peers',
+      'none',
+      '--shard',
+      '2/3',
+      '--out',
+      'x',
+    ]);
     expect(a.preset).toBeNull();
     expect(a.blocks).toHaveLength(1);
-    expect(a.blocks[0]).toMatchObject({ kernels: ['js', 'wasm'], strategies: ['batched'], sizes: [2000, 1_000_000], dims: [16], ef: [10, 20], threads: [1, 2], M: 8, efConstruction: 64, peers: [] });
+    expect(a.blocks[0]).toMatchObject({
+      kernels: ['js', 'wasm'],
+      strategies: ['batched'],
+      sizes: [2000, 1_000_000],
+      dims: [16],
+      ef: [10, 20],
+      threads: [1, 2],
+      M: 8,
+      efConstruction: 64,
+      peers: [],
+    });
     expect(a.shard).toEqual({ index: 2, count: 3 });
     expect(a.out).toBe('x');
   });

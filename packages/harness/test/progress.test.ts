@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { expandMatrix, Progress, PRESETS, SCHEMA_VERSION, type CellResult } from '../src/index.js';
 
 const jobs = expandMatrix([{ ...PRESETS.quick.blocks[0], peers: [] }]);
-const ok = (job: (typeof jobs)[number]): CellResult => ({ schemaVersion: SCHEMA_VERSION, id: 'x', library: 'hnswlab', status: 'ok', spec: job.spec, startedAt: '', wallSeconds: 1, search: [{ ef: 10, recall: 0.97, qps: 1, p50Ms: 1, p99Ms: 1, meanMs: 1, distanceEvalsPerQuery: 1, passes: 1 }] });
+const ok = (job: (typeof jobs)[number]): CellResult => ({
+  schemaVersion: SCHEMA_VERSION,
+  id: 'x',
+  library: 'hnswlab',
+  status: 'ok',
+  spec: job.spec,
+  startedAt: '',
+  wallSeconds: 1,
+  search: [{ ef: 10, recall: 0.97, qps: 1, p50Ms: 1, p99Ms: 1, meanMs: 1, distanceEvalsPerQuery: 1, passes: 1 }],
+});
 
 function run(isTTY: boolean): string {
   let text = '';

@@ -41,13 +41,18 @@ export function compileReference(): CompiledReference {
 }
 
 /** Time every case in the reference binary: `samples` samples of about `sampleMs` each, per loop, alternating the loops. */
-export function runReference(ref: CompiledReference, cases: readonly BenchCase[], { sampleMs, samples, seed, statistic }: { sampleMs: number; samples: number; seed: number; statistic: Statistic }): ReferenceTiming[] {
+export function runReference(
+  ref: CompiledReference,
+  cases: readonly BenchCase[],
+  { sampleMs, samples, seed, statistic }: { sampleMs: number; samples: number; seed: number; statistic: Statistic },
+): ReferenceTiming[] {
   const args = [String(sampleMs), String(samples), String(seed), ...cases.map((c) => `${c.metric}:${c.dim}:${c.n}`)];
   const raw = JSON.parse(execFileSync(ref.binary, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })) as Array<
     BenchCase & { checksum: number; simple: number[]; lanes: number[] }
   >;
   return raw.map((r) => {
-    const simple = summarise(r.simple, statistic), lanes = summarise(r.lanes, statistic);
+    const simple = summarise(r.simple, statistic),
+      lanes = summarise(r.lanes, statistic);
     const best = simple <= lanes ? 'simple' : 'lanes';
     const samplesNs = best === 'simple' ? r.simple : r.lanes;
     return {

@@ -12,7 +12,9 @@ export function formatMarkdown(report: KernelBenchReport): string {
   lines.push('');
   lines.push(
     `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${machine.loadAverageBefore[0].toFixed(2)} before, ${machine.loadAverageAfter[0].toFixed(2)} after` +
-      (machine.loadAverageBefore[0] > machine.cores * 0.5 || machine.loadAverageAfter[0] > machine.cores * 0.5 ? ' (a busy machine: read ratios, not absolutes)' : ''),
+      (machine.loadAverageBefore[0] > machine.cores * 0.5 || machine.loadAverageAfter[0] > machine.cores * 0.5
+        ? ' (a busy machine: read ratios, not absolutes)'
+        : ''),
   );
   lines.push('');
   lines.push(`Each cell: ns per distance · GFLOP/s · × the C++ reference. ${report.method.call}; ids: ${report.method.ids}.`);

@@ -9,7 +9,8 @@ export const KERNEL_PACKAGES = {
 
 export type KernelKey = keyof typeof KERNEL_PACKAGES;
 
-export type LoadedKernel = { key: KernelKey; kernel: DistanceKernel; reason?: undefined } | { key: KernelKey; kernel?: undefined; reason: string };
+export type LoadedKernel =
+  { key: KernelKey; kernel: DistanceKernel; reason?: undefined } | { key: KernelKey; kernel?: undefined; reason: string };
 
 /**
  * Import a kernel package and create its kernel. Loaded by name at run time, so a package that is

@@ -39,7 +39,13 @@ export function parseCli(argv: string[]): { options: KernelBenchOptions; outDir:
   });
   if (values.help) return { help: HELP };
   const base = values.quick ? QUICK_OPTIONS : FULL_OPTIONS;
-  const list = (v: string | undefined) => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean));
+  const list = (v: string | undefined) =>
+    v === undefined
+      ? undefined
+      : v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
   const ints = (name: string, v: string | undefined) =>
     list(v)?.map((s) => {
       const n = Number(s);

@@ -92,11 +92,20 @@ export interface TargetCheck {
 export interface KernelBenchReport {
   readonly schema: 'hnswlab-kernel-bench/1';
   readonly createdAt: string;
-  readonly machine: { readonly cpu: string; readonly cores: number; readonly node: string; readonly platform: string; readonly arch: string; readonly loadAverageBefore: number[]; readonly loadAverageAfter: number[] };
+  readonly machine: {
+    readonly cpu: string;
+    readonly cores: number;
+    readonly node: string;
+    readonly platform: string;
+    readonly arch: string;
+    readonly loadAverageBefore: number[];
+    readonly loadAverageAfter: number[];
+  };
   readonly method: Record<string, string>;
   readonly options: Omit<KernelBenchOptions, 'log'>;
   readonly skipped: Array<{ readonly kernel: string; readonly reason: string }>;
-  readonly reference: { readonly compiler: string; readonly flags: readonly string[]; readonly cells: ReferenceCell[] } | { readonly skipped: string };
+  readonly reference:
+    { readonly compiler: string; readonly flags: readonly string[]; readonly cells: ReferenceCell[] } | { readonly skipped: string };
   readonly cells: BenchCell[];
   readonly targets: TargetCheck[];
 }
@@ -140,8 +149,18 @@ export async function runKernelBench(options: KernelBenchOptions): Promise<Kerne
     const data = caseData(c, options.seed);
     let ref: ReferenceCell | undefined;
     if (compiled) {
-      const [t] = runReference(compiled, [c], { sampleMs: options.referenceSampleMs, samples: options.referenceSamples, seed: options.seed, statistic: options.statistic });
-      ref = { ...t, nsPerDistance: t.nsPerCall / t.n, gflops: (flopsPerDistance(t.metric, t.dim) * t.n) / t.nsPerCall, sameInputs: inputChecksum(data, c.dim) === t.checksum };
+      const [t] = runReference(compiled, [c], {
+        sampleMs: options.referenceSampleMs,
+        samples: options.referenceSamples,
+        seed: options.seed,
+        statistic: options.statistic,
+      });
+      ref = {
+        ...t,
+        nsPerDistance: t.nsPerCall / t.n,
+        gflops: (flopsPerDistance(t.metric, t.dim) * t.n) / t.nsPerCall,
+        sameInputs: inputChecksum(data, c.dim) === t.checksum,
+      };
       refCells.push(ref);
     }
     const line = [`${c.metric.padEnd(6)} dim ${String(c.dim).padStart(4)} n ${String(c.n).padStart(4)} (ns/distance):`];
@@ -159,7 +178,9 @@ export async function runKernelBench(options: KernelBenchOptions): Promise<Kerne
     }
     log(line.join('  '));
   }
-  const reference: KernelBenchReport['reference'] = compiled ? { compiler: compiled.compiler, flags: compiled.flags, cells: refCells } : { skipped: referenceSkipped ?? 'unknown' };
+  const reference: KernelBenchReport['reference'] = compiled
+    ? { compiler: compiled.compiler, flags: compiled.flags, cells: refCells }
+    : { skipped: referenceSkipped ?? 'unknown' };
   const names = new Map(loaded.map(({ key: k, kernel }) => [k, kernel.name]));
 
   const targets: TargetCheck[] = [];
@@ -181,14 +202,23 @@ export async function runKernelBench(options: KernelBenchOptions): Promise<Kerne
   return {
     schema: 'hnswlab-kernel-bench/1',
     createdAt: new Date().toISOString(),
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, platform: process.platform, arch: process.arch, loadAverageBefore, loadAverageAfter: loadavg() },
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      node: process.version,
+      platform: process.platform,
+      arch: process.arch,
+      loadAverageBefore,
+      loadAverageAfter: loadavg(),
+    },
     method: {
       call: 'probe.toRows(n): one query (set once) against n stored rows, one call across the kernel boundary per timed operation',
       ids: 'a seeded random permutation of all n stored rows: every row once, in scattered order, as a link list visits them',
       data: 'uniform floats in [-1, 1), the same rows, query and ids on the TypeScript side and in the C++ reference (mulberry32, checked by checksum)',
       timer: `benchmark.js 2.1.4 per kernel and case (each sample is the mean of one cycle of calls); a cell is the ${options.statistic} of its samples, the reference likewise`,
       flops: 'per distance: l2 = 3·dim (sub, mul, add per component); ip and cosine = 2·dim (mul, add); GFLOP/s = flops · n / ns per call',
-      reference: 'native/reference.cc: the same batched loop in plain C++ (no intrinsics) over 64-byte aligned buffers, compiled here with -O3 -march=native -fopenmp-simd; two loop shapes (one omp simd reduction; a 32/16-lane partial-sum array), the faster per case by the same statistic',
+      reference:
+        'native/reference.cc: the same batched loop in plain C++ (no intrinsics) over 64-byte aligned buffers, compiled here with -O3 -march=native -fopenmp-simd; two loop shapes (one omp simd reduction; a 32/16-lane partial-sum array), the faster per case by the same statistic',
       ratio: 'reference ns per call / kernel ns per call: 1 means as fast as the C++ loop',
     },
     options: recorded,

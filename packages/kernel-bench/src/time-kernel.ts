@@ -26,7 +26,12 @@ export interface TimingOptions {
  * Time one batched call, probe.toRows(n), with benchmark.js: the query is set once, the ids are the
  * case's permutation, and each timed operation is one call across the kernel boundary.
  */
-export function timeKernel(kernel: DistanceKernel, c: BenchCase, data: CaseData, { maxTime, minSamples, minCycleTime, statistic }: TimingOptions): KernelTiming {
+export function timeKernel(
+  kernel: DistanceKernel,
+  c: BenchCase,
+  data: CaseData,
+  { maxTime, minSamples, minCycleTime, statistic }: TimingOptions,
+): KernelTiming {
   const space = kernel.createSpace({ dim: c.dim, metric: c.metric, capacity: c.n });
   try {
     space.write(0, data.rows, c.n);
@@ -44,7 +49,14 @@ export function timeKernel(kernel: DistanceKernel, c: BenchCase, data: CaseData,
     bench.run({ async: false });
     if (bench.error) throw bench.error;
     const samplesNs = bench.stats.sample.map((s) => s * 1e9);
-    return { kernel: kernel.name, ...c, nsPerCall: summarise(samplesNs, statistic), medianNsPerCall: median(samplesNs), samplesNs, rmePercent: bench.stats.rme };
+    return {
+      kernel: kernel.name,
+      ...c,
+      nsPerCall: summarise(samplesNs, statistic),
+      medianNsPerCall: median(samplesNs),
+      samplesNs,
+      rmePercent: bench.stats.rme,
+    };
   } finally {
     space.dispose();
   }

@@ -2,7 +2,14 @@ import type { DistanceKernel } from '@hnswlab/core/contracts';
 import { JsKernel } from './js-kernel.js';
 
 export { JsKernel } from './js-kernel.js';
-export { SharedF32Space, normaliseInPlace, type ProbeFactory, type SharedF32SpaceOptions, type SharedRegion, type StoreProbe } from './shared-f32-space.js';
+export {
+  SharedF32Space,
+  normaliseInPlace,
+  type ProbeFactory,
+  type SharedF32SpaceOptions,
+  type SharedRegion,
+  type StoreProbe,
+} from './shared-f32-space.js';
 
 /** The scalar JavaScript kernel. Async like every kernel package's createKernel, so callers need not care which they load. */
 export async function createKernel(_options?: unknown): Promise<DistanceKernel> {

@@ -45,7 +45,11 @@ abstract class ScalarProbe implements StoreProbe {
   protected abstract distance(q: Float32Array, a: number, b: number): number;
 
   toRows(count: number): void {
-    const ids = this.ids, out = this.out, q = this.q, qOff = this.qOff, dim = this.dim;
+    const ids = this.ids,
+      out = this.out,
+      q = this.q,
+      qOff = this.qOff,
+      dim = this.dim;
     for (let i = 0; i < count; i++) out[i] = this.distance(q, qOff, ids[i] * dim);
   }
 
@@ -54,12 +58,19 @@ abstract class ScalarProbe implements StoreProbe {
   }
 
   rowToRows(row: number, count: number): void {
-    const ids = this.ids, out = this.out, data = this.data, dim = this.dim, a = row * dim;
+    const ids = this.ids,
+      out = this.out,
+      data = this.data,
+      dim = this.dim,
+      a = row * dim;
     for (let i = 0; i < count; i++) out[i] = this.distance(data, a, ids[i] * dim);
   }
 
   firstNearer(row: number, count: number, bound: number): number {
-    const ids = this.ids, data = this.data, dim = this.dim, a = row * dim;
+    const ids = this.ids,
+      data = this.data,
+      dim = this.dim,
+      a = row * dim;
     // Compared as float32, the value toRows would write, so both paths agree on every bound.
     for (let i = 0; i < count; i++) if (Math.fround(this.distance(data, a, ids[i] * dim)) < bound) return i;
     return count;
@@ -68,12 +79,23 @@ abstract class ScalarProbe implements StoreProbe {
 
 export class L2Probe extends ScalarProbe {
   protected distance(q: Float32Array, a: number, b: number): number {
-    const data = this.data, dim = this.dim;
-    const end4 = a + (dim & ~3), end = a + dim;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const data = this.data,
+      dim = this.dim;
+    const end4 = a + (dim & ~3),
+      end = a + dim;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (; a < end4; a += 4, b += 4) {
-      const d0 = q[a] - data[b], d1 = q[a + 1] - data[b + 1], d2 = q[a + 2] - data[b + 2], d3 = q[a + 3] - data[b + 3];
-      s0 += d0 * d0; s1 += d1 * d1; s2 += d2 * d2; s3 += d3 * d3;
+      const d0 = q[a] - data[b],
+        d1 = q[a + 1] - data[b + 1],
+        d2 = q[a + 2] - data[b + 2],
+        d3 = q[a + 3] - data[b + 3];
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
     }
     for (; a < end; a++, b++) {
       const d = q[a] - data[b];
@@ -86,11 +108,19 @@ export class L2Probe extends ScalarProbe {
 /** ip and cosine: 1 − dot (cosine spaces hold unit vectors). */
 export class DotProbe extends ScalarProbe {
   protected distance(q: Float32Array, a: number, b: number): number {
-    const data = this.data, dim = this.dim;
-    const end4 = a + (dim & ~3), end = a + dim;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const data = this.data,
+      dim = this.dim;
+    const end4 = a + (dim & ~3),
+      end = a + dim;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (; a < end4; a += 4, b += 4) {
-      s0 += q[a] * data[b]; s1 += q[a + 1] * data[b + 1]; s2 += q[a + 2] * data[b + 2]; s3 += q[a + 3] * data[b + 3];
+      s0 += q[a] * data[b];
+      s1 += q[a + 1] * data[b + 1];
+      s2 += q[a + 2] * data[b + 2];
+      s3 += q[a + 3] * data[b + 3];
     }
     for (; a < end; a++, b++) s0 += q[a] * data[b];
     return 1 - (s0 + s1 + s2 + s3);

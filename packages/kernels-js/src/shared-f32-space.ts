@@ -45,7 +45,9 @@ export class SharedF32Space implements VectorSpace {
   ) {
     this.allocate = allocate;
     this.attached = attached !== undefined;
-    this.data = attached ? new Float32Array(attached.buffer, attached.byteOffset, attached.capacity * dim) : allocate(Math.max(1, capacity) * dim);
+    this.data = attached
+      ? new Float32Array(attached.buffer, attached.byteOffset, attached.capacity * dim)
+      : allocate(Math.max(1, capacity) * dim);
   }
 
   get capacity(): number {
@@ -70,7 +72,8 @@ export class SharedF32Space implements VectorSpace {
 
   write(firstRow: number, src: Float32Array, count = 1, srcOffset = 0): void {
     const dim = this.dim;
-    if (firstRow < 0 || firstRow + count > this.capacity) throw new RangeError(`rows ${firstRow}..${firstRow + count} outside capacity ${this.capacity}`);
+    if (firstRow < 0 || firstRow + count > this.capacity)
+      throw new RangeError(`rows ${firstRow}..${firstRow + count} outside capacity ${this.capacity}`);
     const data = this.data;
     data.set(src.subarray(srcOffset, srcOffset + count * dim), firstRow * dim);
     if (this.metric === 'cosine') {
@@ -95,7 +98,7 @@ export class SharedF32Space implements VectorSpace {
       dim: this.dim,
       metric: this.metric,
       capacity: this.capacity,
-      buffer: this.data.buffer as SharedArrayBuffer,
+      buffer: this.data.buffer,
       byteOffset: this.data.byteOffset,
     };
   }

@@ -21,8 +21,12 @@ function giveUp(reason, log = '') {
   writeFileSync(unavailable, `${reason}\n`);
   if (log) writeFileSync(join(root, 'build', 'node-gyp.log'), log);
   console.warn(`[@hnswlab/kernels-native] WARNING: the native addon was not built: ${reason}`);
-  console.warn('[@hnswlab/kernels-native] it needs a C++17 compiler (g++ or clang++), make and python3; then run: pnpm --filter @hnswlab/kernels-native build');
-  console.warn('[@hnswlab/kernels-native] the workspace still builds: createKernel() from this package rejects with this reason, and the test suites and kernel benchmarks skip the native kernel.');
+  console.warn(
+    '[@hnswlab/kernels-native] it needs a C++17 compiler (g++ or clang++), make and python3; then run: pnpm --filter @hnswlab/kernels-native build',
+  );
+  console.warn(
+    '[@hnswlab/kernels-native] the workspace still builds: createKernel() from this package rejects with this reason, and the test suites and kernel benchmarks skip the native kernel.',
+  );
   process.exit(0);
 }
 
@@ -59,4 +63,6 @@ if (run.error || run.status !== 0) {
 const built = join(nativeDir, 'build', 'Release', addonName);
 if (!existsSync(built)) giveUp(`node-gyp reported success but ${built} is missing`, log);
 copyFileSync(built, join(outDir, addonName));
-console.log(`[@hnswlab/kernels-native] built build/Release/${addonName} in ${((Date.now() - started) / 1000).toFixed(1)} s (${args.slice(1).join(' ')})`);
+console.log(
+  `[@hnswlab/kernels-native] built build/Release/${addonName} in ${((Date.now() - started) / 1000).toFixed(1)} s (${args.slice(1).join(' ')})`,
+);

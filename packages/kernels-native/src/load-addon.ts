@@ -28,9 +28,7 @@ export function loadAddon(packageRoot = PACKAGE_ROOT): NativeAddon {
   const file = `${packageRoot}/build/Release/hnswlab_native.node`;
   const unavailable = `${packageRoot}/build/UNAVAILABLE.txt`;
   if (!existsSync(file)) {
-    const why = existsSync(unavailable)
-      ? readFileSync(unavailable, 'utf8').trim()
-      : `the addon was never built (${file} is missing)`;
+    const why = existsSync(unavailable) ? readFileSync(unavailable, 'utf8').trim() : `the addon was never built (${file} is missing)`;
     throw new NativeUnavailableError(`@hnswlab/kernels-native is unavailable: ${why}. ${HOW_TO_FIX}.`);
   }
   try {

@@ -16,7 +16,10 @@ export class NativeKernel implements DistanceKernel {
   private readonly makeProbe: ProbeFactory;
   private readonly allocate: (floats: number) => Float32Array;
 
-  constructor(addon: NativeAddon, readonly path: SimdPath) {
+  constructor(
+    addon: NativeAddon,
+    readonly path: SimdPath,
+  ) {
     this.name = `native-${path}`;
     // The resolved path, so a worker runs exactly the code the main thread runs.
     this.descriptor = { module: new URL('./index.js', import.meta.url).href, options: { simd: path } };
@@ -33,6 +36,9 @@ export class NativeKernel implements DistanceKernel {
     if (!handle.kernel.startsWith('native-') || !(buffer instanceof SharedArrayBuffer) || typeof byteOffset !== 'number') {
       throw new Error(`the native kernel cannot attach a space made by kernel '${handle.kernel}'`);
     }
-    return new SharedF32Space(this.name, dim, metric, capacity, this.makeProbe, { allocate: this.allocate, attached: { buffer, byteOffset, capacity } });
+    return new SharedF32Space(this.name, dim, metric, capacity, this.makeProbe, {
+      allocate: this.allocate,
+      attached: { buffer, byteOffset, capacity },
+    });
   }
 }

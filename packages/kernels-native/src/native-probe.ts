@@ -20,7 +20,12 @@ export class NativeProbe implements StoreProbe {
   private readonly normalise: boolean;
   private store: Float32Array;
 
-  constructor(space: { readonly dim: number; readonly metric: Metric; readonly data: Float32Array }, readonly maxBatch: number, addon: NativeAddon, path: SimdPath) {
+  constructor(
+    space: { readonly dim: number; readonly metric: Metric; readonly data: Float32Array },
+    readonly maxBatch: number,
+    addon: NativeAddon,
+    path: SimdPath,
+  ) {
     this.dim = space.dim;
     this.normalise = space.metric === 'cosine';
     // SharedArrayBuffers: off the JS heap (the cached addresses never move) and impossible to
@@ -51,7 +56,9 @@ export class NativeProbe implements StoreProbe {
   }
 
   setQuery(vector: Float32Array, offset = 0): void {
-    const q = this.query32, q64 = this.query64, dim = this.dim;
+    const q = this.query32,
+      q64 = this.query64,
+      dim = this.dim;
     for (let j = 0; j < dim; j++) q[j] = vector[offset + j];
     if (this.normalise) normaliseInPlace(q, 0, dim);
     for (let j = 0; j < dim; j++) q64[j] = q[j];

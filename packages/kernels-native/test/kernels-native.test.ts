@@ -13,9 +13,14 @@ const supported = kernel ? await supportedSimdPaths() : [];
 for (const path of SIMD_PATHS) {
   if (kernel && path === supported[0]) continue;
   if (supported.includes(path)) {
-    kernelConformance(`native-${path} (forced)`, loadKernel(`native-${path}`, () => createKernel({ simd: path })));
+    kernelConformance(
+      `native-${path} (forced)`,
+      loadKernel(`native-${path}`, () => createKernel({ simd: path })),
+    );
   } else {
-    const why = kernel ? `this CPU cannot run the ${path} path (it runs ${supported.join(', ')})` : 'the native addon is unavailable (see the warning above)';
+    const why = kernel
+      ? `this CPU cannot run the ${path} path (it runs ${supported.join(', ')})`
+      : 'the native addon is unavailable (see the warning above)';
     it.skip(`skipped: native-${path}: ${why}`, () => {});
   }
 }

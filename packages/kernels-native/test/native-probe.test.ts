@@ -16,7 +16,11 @@ describe('native probe behaviour', () => {
   const filled = (metric: 'l2' | 'ip' | 'cosine', rows: number, dim: number) => {
     const space = kernel.createSpace({ dim, metric, capacity: rows });
     const rng = new SeededRandom(17);
-    space.write(0, Float32Array.from({ length: rows * dim }, () => rng.normal()), rows);
+    space.write(
+      0,
+      Float32Array.from({ length: rows * dim }, () => rng.normal()),
+      rows,
+    );
     return space;
   };
 
@@ -35,7 +39,11 @@ describe('native probe behaviour', () => {
         const k = await createKernel({ simd });
         const space = k.createSpace({ dim: 771, metric, capacity: 50 });
         const rng = new SeededRandom(5);
-        space.write(0, Float32Array.from({ length: 50 * 771 }, () => rng.normal()), 50);
+        space.write(
+          0,
+          Float32Array.from({ length: 50 * 771 }, () => rng.normal()),
+          50,
+        );
         const probe = space.createProbe(49);
         probe.setQueryRow(0);
         for (let i = 0; i < 49; i++) probe.ids[i] = i + 1;

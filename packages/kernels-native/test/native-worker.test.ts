@@ -53,11 +53,16 @@ describe('native kernel in worker threads', () => {
 
   for (const metric of ['l2', 'ip', 'cosine'] as const) {
     it(`${metric}: two workers load the addon and get the main thread's distances over the shared space`, async () => {
-      const dim = 130, rows = 300;
+      const dim = 130,
+        rows = 300;
       const rng = new SeededRandom(23);
       const space = kernel.createSpace({ dim, metric, capacity: 10 });
       space.reserve(rows);
-      space.write(0, Float32Array.from({ length: rows * dim }, () => rng.normal()), rows);
+      space.write(
+        0,
+        Float32Array.from({ length: rows * dim }, () => rng.normal()),
+        rows,
+      );
       const query = Float32Array.from({ length: dim }, () => rng.normal());
 
       const probe = space.createProbe(rows - 1);

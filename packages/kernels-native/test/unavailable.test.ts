@@ -25,7 +25,10 @@ describe('when the addon cannot be built', () => {
   it('the build script exits 0, warns, writes build/UNAVAILABLE.txt, and the loader rejects with that reason', () => {
     cpSync(join(PACKAGE, 'scripts'), join(root, 'scripts'), { recursive: true });
     mkdirSync(join(root, 'native'));
-    writeFileSync(join(root, 'native', 'binding.gyp'), JSON.stringify({ targets: [{ target_name: 'hnswlab_native', sources: ['broken.cc'] }] }));
+    writeFileSync(
+      join(root, 'native', 'binding.gyp'),
+      JSON.stringify({ targets: [{ target_name: 'hnswlab_native', sources: ['broken.cc'] }] }),
+    );
     writeFileSync(join(root, 'native', 'broken.cc'), '#error this addon is broken on purpose\n');
     if (existsSync(join(PACKAGE, 'node_modules'))) symlinkSync(join(PACKAGE, 'node_modules'), join(root, 'node_modules'), 'dir');
 

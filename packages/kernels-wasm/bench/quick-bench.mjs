@@ -23,7 +23,9 @@ function median(xs) {
 
 /** A sampler of ns per distance for one kernel, metric, dim and layout. */
 function distanceSampler(kernel, metric, dim, spread) {
-  const rows = 20_000, batch = 32, sets = 256;
+  const rows = 20_000,
+    batch = 32,
+    sets = 256;
   const rng = new SeededRandom(dim);
   const space = kernel.createSpace({ dim, metric, capacity: rows });
   const v = new Float32Array(rows * dim);
@@ -79,9 +81,13 @@ if (run('kernels')) {
 }
 
 if (run('build')) {
-  const n = 10_000, dim = 128, reps = Number(process.env.REPS ?? 3);
+  const n = 10_000,
+    dim = 128,
+    reps = Number(process.env.REPS ?? 3);
   const data = clusteredSet({ n, dim, queries: 200, seed: 7 });
-  console.log(`\nbuild ${n} × ${dim} clustered, M=16, efConstruction=200, batched strategy, best and median of ${reps} builds per kernel (alternating); recall@10 at ef=64 over 200 queries`);
+  console.log(
+    `\nbuild ${n} × ${dim} clustered, M=16, efConstruction=200, batched strategy, best and median of ${reps} builds per kernel (alternating); recall@10 at ef=64 over 200 queries`,
+  );
   for (const metric of (process.env.METRICS ?? 'l2,cosine,ip').split(',')) {
     const rates = kernels.map(() => []);
     const recall = [];
@@ -99,7 +105,11 @@ if (run('build')) {
       }
     }
     kernels.forEach((kernel, k) => {
-      console.log(`${metric.padEnd(7)} ${kernel.name.padEnd(14)} best ${Math.max(...rates[k]).toFixed(0).padStart(6)} / median ${median(rates[k]).toFixed(0).padStart(6)} vectors/s   recall@10 ${recall[k].toFixed(4)}`);
+      console.log(
+        `${metric.padEnd(7)} ${kernel.name.padEnd(14)} best ${Math.max(...rates[k])
+          .toFixed(0)
+          .padStart(6)} / median ${median(rates[k]).toFixed(0).padStart(6)} vectors/s   recall@10 ${recall[k].toFixed(4)}`,
+      );
     });
     console.log(`${metric.padEnd(7)} wasm / js build rate (best): ${(Math.max(...rates[1]) / Math.max(...rates[0])).toFixed(2)}×`);
   }

@@ -43,10 +43,14 @@ async function compileKernels(): Promise<object> {
     bytes = await readFile(WASM_URL);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`the wasm kernel is not built (${why}): run \`pnpm --filter @hnswlab/kernels-wasm build\` (AssemblyScript, from npm)`);
+    throw new Error(`the wasm kernel is not built (${why}): run \`pnpm --filter @hnswlab/kernels-wasm build\` (AssemblyScript, from npm)`, {
+      cause: err,
+    });
   }
   if (!wasmApi.validate(bytes)) {
-    throw new Error('this runtime cannot run the wasm kernel: it needs WebAssembly SIMD (v128) and threads (shared memory), as in Node ≥ 16.4');
+    throw new Error(
+      'this runtime cannot run the wasm kernel: it needs WebAssembly SIMD (v128) and threads (shared memory), as in Node ≥ 16.4',
+    );
   }
   return wasmApi.compile(bytes);
 }

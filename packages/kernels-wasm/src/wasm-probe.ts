@@ -60,9 +60,12 @@ export class WasmProbe implements DistanceProbe {
     this.ids = new Int32Array(0);
     this.out = new Float32Array(0);
     this.query = new Float32Array(0);
-    this.rows = this.row = this.nearer = () => {
-      throw new Error('this probe belongs to a disposed space');
-    };
+    this.rows =
+      this.row =
+      this.nearer =
+        () => {
+          throw new Error('this probe belongs to a disposed space');
+        };
   }
 
   setQuery(vector: Float32Array, offset = 0): void {

@@ -53,7 +53,11 @@ export class WasmSpace implements VectorSpace {
     const arena = Math.max(PAGE_BYTES - HEADER_BYTES, 8 * probeBytes(256, dim));
     const vectorBytes = cap * rowBytes;
     checkSize(align(HEADER_BYTES + arena) + vectorBytes, cap);
-    const memory = new wasmApi.Memory({ initial: Math.ceil((align(HEADER_BYTES + arena) + vectorBytes) / PAGE_BYTES), maximum: MAX_PAGES, shared: true });
+    const memory = new wasmApi.Memory({
+      initial: Math.ceil((align(HEADER_BYTES + arena) + vectorBytes) / PAGE_BYTES),
+      maximum: MAX_PAGES,
+      shared: true,
+    });
     const vecBase = new SpaceMemory(memory).init(arena, vectorBytes);
     return new WasmSpace(kernelName, module, dim, metric, memory, vecBase, cap, false);
   }
@@ -91,7 +95,8 @@ export class WasmSpace implements VectorSpace {
 
   write(firstRow: number, src: Float32Array, count = 1, srcOffset = 0): void {
     const dim = this.dim;
-    if (firstRow < 0 || firstRow + count > this.cap) throw new RangeError(`rows ${firstRow}..${firstRow + count} outside capacity ${this.cap}`);
+    if (firstRow < 0 || firstRow + count > this.cap)
+      throw new RangeError(`rows ${firstRow}..${firstRow + count} outside capacity ${this.cap}`);
     const data = this.store();
     const at = this.vecBase / 4 + firstRow * dim;
     data.set(src.subarray(srcOffset, srcOffset + count * dim), at);

@@ -46,7 +46,9 @@ describe('wasm kernel: memory growth and threads', async () => {
   }
 
   it('100,000 × 128 vectors from a store sized for 1,000, in batches across many growth steps: every vector and sampled searches intact', async () => {
-    const n = 100_000, dim = 128, chunk = 2_500;
+    const n = 100_000,
+      dim = 128,
+      chunk = 2_500;
     const data = { base: subspaceRows(21, n, dim) };
     const index = new HnswIndex({ dim, metric: 'l2', M: 8, efConstruction: 24, kernel, seed: 5, capacity: 1000 });
     let growths = 0;
@@ -61,8 +63,10 @@ describe('wasm kernel: memory growth and threads', async () => {
     expect(index.size).toBe(n);
     expect(growths).toBeGreaterThan(5);
     for (let id = 0; id < n; id++) {
-      const got = index.get(id), want = data.base.subarray(id * dim, (id + 1) * dim);
-      for (let j = 0; j < dim; j++) if (got[j] !== want[j]) expect.fail(`vector ${id} component ${j}: stored ${got[j]}, inserted ${want[j]}`);
+      const got = index.get(id),
+        want = data.base.subarray(id * dim, (id + 1) * dim);
+      for (let j = 0; j < dim; j++)
+        if (got[j] !== want[j]) expect.fail(`vector ${id} component ${j}: stored ${got[j]}, inserted ${want[j]}`);
     }
     const rng = new SeededRandom(8);
     let misses = 0;
@@ -78,7 +82,8 @@ describe('wasm kernel: memory growth and threads', async () => {
   });
 
   it('when scratch lies past the vectors, growth moves them, probes follow, and the old region is reused', () => {
-    const dim = 128, rows = 100;
+    const dim = 128,
+      rows = 100;
     const data = randomRows(4, 2 * rows, dim);
     const space = kernel.createSpace({ dim, metric: 'l2', capacity: rows });
     space.write(0, data, rows);
@@ -89,7 +94,8 @@ describe('wasm kernel: memory growth and threads', async () => {
     space.reserve(2 * rows);
     expect(space.byteLength).toBeGreaterThan(bytesBefore);
     space.write(rows, data, rows, rows * dim);
-    for (let r = 0; r < 2 * rows; r++) expect(Array.from(space.read(r)), `row ${r}`).toEqual(Array.from(data.subarray(r * dim, (r + 1) * dim)));
+    for (let r = 0; r < 2 * rows; r++)
+      expect(Array.from(space.read(r)), `row ${r}`).toEqual(Array.from(data.subarray(r * dim, (r + 1) * dim)));
     // The stored-row query follows the move; all probes still work.
     const p = probes[0];
     for (let r = 0; r < 2 * rows; r++) p.ids[r] = r;
@@ -145,7 +151,8 @@ describe('wasm kernel: memory growth and threads', async () => {
   });
 
   it('a space attached in worker threads computes the same distances as the main thread, probes of two workers never collide', async () => {
-    const dim = 96, n = 300;
+    const dim = 96,
+      n = 300;
     const queries = [0, 5, 17, 123, 299];
     for (const metric of ['l2', 'cosine'] as Metric[]) {
       const space = kernel.createSpace({ dim, metric, capacity: 10 });

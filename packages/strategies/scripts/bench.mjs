@@ -15,8 +15,12 @@ import { closeWorkers, lastBatchReport, registerAll } from '@hnswlab/strategies'
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
 );
-const n = Number(args.n ?? 20000), dim = Number(args.dim ?? 128), nq = Number(args.queries ?? 200), ef = Number(args.ef ?? 64);
-const M = Number(args.M ?? 16), efConstruction = Number(args.efConstruction ?? 200);
+const n = Number(args.n ?? 20000),
+  dim = Number(args.dim ?? 128),
+  nq = Number(args.queries ?? 200),
+  ef = Number(args.ef ?? 64);
+const M = Number(args.M ?? 16),
+  efConstruction = Number(args.efConstruction ?? 200);
 const kernelName = args.kernel ?? 'js';
 const specs = (args.strategies ?? 'sequential,batched,parallel:1,parallel:2,segmented:2,rounds:2').split(',');
 const extra = args.options ? JSON.parse(args.options) : {};
@@ -53,7 +57,8 @@ for (const spec of specs) {
     await warm.addBatch(data.base.subarray(0, 600 * dim), { strategy: 'parallel', threads, warmupRows: 8 });
   }
   const index = new HnswIndex({ dim, M, efConstruction, kernel, seed: 42, capacity: n });
-  const t0 = performance.now(), cpu0 = process.cpuUsage();
+  const t0 = performance.now(),
+    cpu0 = process.cpuUsage();
   await index.addBatch(data.base, { strategy, threads, ...extra });
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
@@ -76,12 +81,19 @@ for (const spec of specs) {
     problems,
   };
   rows.push(row);
-  const stages = (report?.stages ?? []).map((x) => `${x.name} ${x.rows}r ${x.seconds.toFixed(2)}s ${(x.distanceEvals / Math.max(1, x.rows)).toFixed(0)}ev/r`).join('; ');
+  const stages = (report?.stages ?? [])
+    .map((x) => `${x.name} ${x.rows}r ${x.seconds.toFixed(2)}s ${(x.distanceEvals / Math.max(1, x.rows)).toFixed(0)}ev/r`)
+    .join('; ');
   console.log(
     `${spec.padEnd(12)} ${row.vecPerSec.toFixed(0).padStart(7)} vec/s  ${seconds.toFixed(2).padStart(6)} s  cpu ${cpuSeconds.toFixed(2).padStart(6)} s  recall@10(ef=${ef}) ${row.recall.toFixed(4)}  ` +
       `evals/row ${(s.distanceEvals / n).toFixed(0)}  lockWait ${report ? (100 * report.lockWaitShare).toFixed(2) + '%' : '-'}  check ${problems === 0 ? 'ok' : problems + ' problems'}  ${stages}`,
   );
 }
-console.log(`load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}; kernel ${kernel.name}, n ${n}, dim ${dim}, M ${M}, efConstruction ${efConstruction}, queries ${nq}`);
+console.log(
+  `load average ${(await import('node:os'))
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}; kernel ${kernel.name}, n ${n}, dim ${dim}, M ${M}, efConstruction ${efConstruction}, queries ${nq}`,
+);
 if (args.json) writeFileSync(args.json, JSON.stringify({ n, dim, M, efConstruction, kernel: kernel.name, rows }, null, 2));
 await closeWorkers();

@@ -81,7 +81,8 @@ export class BatchRecorder {
   }
 
   finish(): BatchReport {
-    const after = this.index.counters.values(), b = this.before;
+    const after = this.index.counters.values(),
+      b = this.before;
     const busy = this.stages.reduce((sum, s) => sum + s.busySeconds, 0);
     const lockWait = after.lockWait - b.lockWait;
     const report: BatchReport = {

@@ -19,9 +19,11 @@ export function buildSegment(job: WorkerJob, task: SegmentTask): SegmentResult {
     inserter.insert(row);
   }
   const offsets = new Int32Array(count + 1);
-  const links0 = graph.links0, stride = graph.stride0;
+  const links0 = graph.links0,
+    stride = graph.stride0;
   for (let row = 0; row < count; row++) offsets[row + 1] = offsets[row] + links0[row * stride];
   const neighbors = new Int32Array(offsets[count]);
-  for (let row = 0; row < count; row++) neighbors.set(links0.subarray(row * stride + 1, row * stride + 1 + links0[row * stride]), offsets[row]);
+  for (let row = 0; row < count; row++)
+    neighbors.set(links0.subarray(row * stride + 1, row * stride + 1 + links0[row * stride]), offsets[row]);
   return { offsets, neighbors, join: computeJoinSet(offsets, neighbors) };
 }

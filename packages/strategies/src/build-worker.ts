@@ -34,7 +34,9 @@ function run(current: WorkerJob, task: Task): { result?: unknown; transfer?: Arr
   }
 }
 
-port.on('message', async (msg: Request) => {
+port.on('message', (msg: Request) => void handle(msg));
+
+async function handle(msg: Request): Promise<void> {
   const t0 = now();
   try {
     if (msg.op === 'open') {
@@ -55,4 +57,4 @@ port.on('message', async (msg: Request) => {
     const e = err instanceof Error ? err : new Error(String(err));
     port.postMessage({ ok: false, message: e.message, stack: e.stack } satisfies Reply);
   }
-});
+}

@@ -5,7 +5,7 @@
 export function control(start: number): SharedArrayBuffer {
   const ctl = new Int32Array(new SharedArrayBuffer(4));
   ctl[0] = start;
-  return ctl.buffer as SharedArrayBuffer;
+  return ctl.buffer;
 }
 
 /** Take the next index below `end`, or −1 when none is left. */

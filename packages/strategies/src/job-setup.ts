@@ -16,5 +16,7 @@ export function jobSetup(index: HnswIndex, locking: boolean): JobSetup {
 /** A failed batch's error: says the batch was rolled back, keeps the cause. */
 export function rolledBack(strategy: string, err: unknown): Error {
   const message = err instanceof Error ? err.message : String(err);
-  return new Error(`${strategy} insert failed and the batch was rolled back (the index is as it was before the call): ${message}`, { cause: err });
+  return new Error(`${strategy} insert failed and the batch was rolled back (the index is as it was before the call): ${message}`, {
+    cause: err,
+  });
 }

@@ -26,9 +26,11 @@ export function computeJoinSet(offsets: Int32Array, neighbors: Int32Array): Uint
   }
   let got = 0;
   while (got < goal && heap.size > 0) {
-    const gain = heap.topKey(), v = heap.topRow();
+    const gain = heap.topKey(),
+      v = heap.topRow();
     heap.pop();
-    const from = offsets[v], to = offsets[v + 1];
+    const from = offsets[v],
+      to = offsets[v + 1];
     const kv = need(to - from);
     if (stale[v]) {
       let fresh = Math.max(0, kv - counts[v]);

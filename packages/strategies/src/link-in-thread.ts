@@ -9,7 +9,15 @@ export function linkInThread(index: HnswIndex, start: number, end: number, fault
 }
 
 /** Link rows [list[from], …, list[to − 1]] in the calling thread, flagging each as merged. */
-export function linkListInThread(index: HnswIndex, list: Int32Array, from: number, to: number, merged: Uint8Array, first: number, faultRow: number): void {
+export function linkListInThread(
+  index: HnswIndex,
+  list: Int32Array,
+  from: number,
+  to: number,
+  merged: Uint8Array,
+  first: number,
+  faultRow: number,
+): void {
   for (let i = from; i < to; i++) {
     linkInThread(index, list[i], list[i] + 1, faultRow);
     merged[list[i] - first] = 1;

@@ -3,7 +3,7 @@ import { BatchRecorder } from './batch-report.js';
 import { jobSetup, rolledBack } from './job-setup.js';
 import { computeJoinSet } from './join-set.js';
 import { runMerge } from './merge-runner.js';
-import { resolveOptions, type StrategyOptions } from './strategy-options.js';
+import { resolveOptions } from './strategy-options.js';
 import { workerPool } from './worker-pool.js';
 
 /**
@@ -13,8 +13,9 @@ import { workerPool } from './worker-pool.js';
  * Deleted source rows are left out (and dropped from the neighbour lists).
  */
 export async function mergeIndexes(target: HnswIndex, source: HnswIndex, options: MergeOptions = {}): Promise<MergeReport> {
-  const opts = resolveOptions(options as StrategyOptions);
-  const g = source.graph, dim = source.dim;
+  const opts = resolveOptions(options);
+  const g = source.graph,
+    dim = source.dim;
   const live: number[] = [];
   for (let row = 0; row < g.count; row++) if (!g.deleted[row]) live.push(row);
   const n = live.length;
@@ -52,7 +53,15 @@ export async function mergeIndexes(target: HnswIndex, source: HnswIndex, options
     let counts;
     try {
       await job.open(jobSetup(target, true));
-      counts = await runMerge(target, job, { first, count: n, offsets: localOffsets, neighbors, join, merged }, opts, fault, rec, Math.max(0, opts.warmupRows - first));
+      counts = await runMerge(
+        target,
+        job,
+        { first, count: n, offsets: localOffsets, neighbors, join, merged },
+        opts,
+        fault,
+        rec,
+        Math.max(0, opts.warmupRows - first),
+      );
     } finally {
       await job.close();
     }

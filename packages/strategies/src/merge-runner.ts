@@ -29,7 +29,7 @@ export interface MergeCounts {
 export function shared<T extends Int32Array | Uint8Array>(a: T): T {
   const Ctor = a.constructor as { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
   const s = new Ctor(new SharedArrayBuffer(Math.max(1, a.length) * Ctor.BYTES_PER_ELEMENT));
-  (s as Int32Array).set(a as Int32Array);
+  (s as Int32Array).set(a);
   return a.length === 0 ? (s.subarray(0, 0) as T) : s;
 }
 
@@ -39,24 +39,43 @@ export function shared<T extends Int32Array | Uint8Array>(a: T): T {
  * source neighbours already linked ({@link seededMerge}). `warm` full rows go first in this thread
  * (for an empty graph).
  */
-export async function runMerge(index: HnswIndex, job: Job, input: MergeInput, opts: ResolvedOptions, faultRow: number, rec: BatchRecorder, warm: number): Promise<MergeCounts> {
+export async function runMerge(
+  index: HnswIndex,
+  job: Job,
+  input: MergeInput,
+  opts: ResolvedOptions,
+  faultRow: number,
+  rec: BatchRecorder,
+  warm: number,
+): Promise<MergeCounts> {
   const { first, count, join, merged } = input;
   const levels = index.graph.levels;
-  const fullList: number[] = [], seededList: number[] = [];
+  const fullList: number[] = [],
+    seededList: number[] = [];
   for (let i = 0; i < count; i++) {
     if (merged[i]) continue;
     (join[i] || levels[first + i] > 0 ? fullList : seededList).push(first + i);
   }
   const full = shared(Int32Array.from(fullList));
   const seeded = shared(Int32Array.from(seededList));
-  const offsets = shared(input.offsets), neighbors = shared(input.neighbors);
+  const offsets = shared(input.offsets),
+    neighbors = shared(input.neighbors);
   const ef = opts.mergeEf ?? Math.min(3 * index.M, index.efConstruction);
 
   const w = Math.min(warm, full.length);
   if (w > 0) await rec.stage('merge-full', w, () => linkListInThread(index, full, 0, w, merged, first, faultRow));
   if (full.length > w) {
     const ctl = control(w);
-    const task = { kind: 'insert', ctl, start: w, end: full.length, rows: full.buffer as unknown as SharedArrayBuffer, merged: merged.buffer as SharedArrayBuffer, first, faultRow } as const;
+    const task = {
+      kind: 'insert',
+      ctl,
+      start: w,
+      end: full.length,
+      rows: full.buffer as unknown as SharedArrayBuffer,
+      merged: merged.buffer as SharedArrayBuffer,
+      first,
+      faultRow,
+    } as const;
     await rec.stage('merge-full', full.length - w, async () => sumBusy(await job.runEach(() => task)));
   }
   let fallbacks = 0;

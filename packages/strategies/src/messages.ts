@@ -93,7 +93,8 @@ export interface RoundApplyTask {
 
 export type Task = InsertTask | SegmentTask | SeededTask | RoundSearchTask | RoundApplyTask;
 
-export type Request = { readonly op: 'open'; readonly setup: JobSetup } | { readonly op: 'run'; readonly task: Task } | { readonly op: 'close' };
+export type Request =
+  { readonly op: 'open'; readonly setup: JobSetup } | { readonly op: 'run'; readonly task: Task } | { readonly op: 'close' };
 
 export type Reply =
   | { readonly ok: true; readonly counters?: CounterValues; readonly busySeconds?: number; readonly result?: unknown }

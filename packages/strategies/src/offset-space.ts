@@ -96,7 +96,9 @@ class OffsetProbe implements DistanceProbe {
   }
 
   private shiftIds(count: number): void {
-    const src = this.ids, dst = this.inner.ids, base = this.base;
+    const src = this.ids,
+      dst = this.inner.ids,
+      base = this.base;
     for (let i = 0; i < count; i++) dst[i] = src[i] + base;
   }
 

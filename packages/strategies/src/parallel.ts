@@ -33,7 +33,14 @@ export const parallel: InsertStrategy = {
 };
 
 /** Link allocated rows [start, end): a warm-up in this thread while the graph is tiny, the rest in workers. */
-export async function insertParallel(index: HnswIndex, start: number, end: number, opts: ResolvedOptions, faultRow: number, rec: BatchRecorder): Promise<void> {
+export async function insertParallel(
+  index: HnswIndex,
+  start: number,
+  end: number,
+  opts: ResolvedOptions,
+  faultRow: number,
+  rec: BatchRecorder,
+): Promise<void> {
   const warmEnd = Math.min(end, Math.max(start, opts.warmupRows));
   if (warmEnd > start) await rec.stage('warm-up', warmEnd - start, () => linkInThread(index, start, warmEnd, faultRow));
   if (warmEnd >= end) return;

@@ -13,14 +13,18 @@ export function roundApply(job: WorkerJob, task: RoundApplyTask): void {
   const { start, end, first, maxLevel, worker, workers } = task;
   const outOffsets = new Int32Array(task.outOffsets);
   const out = new Int32Array(task.out);
-  const graph = job.graph, levels = graph.levels, c = job.counters;
+  const graph = job.graph,
+    levels = graph.levels,
+    c = job.counters;
   const stride = graph.M + 1;
   const t0 = c.timing ? now() : 0;
 
   for (let u = start + ((((worker - start) % workers) + workers) % workers); u < end; u += workers) {
     const base = outOffsets[u - first];
     for (let l = Math.min(levels[u], maxLevel); l >= 0; l--) {
-      const list = graph.listArray(l), off = graph.listOffset(u, l), at = base + l * stride;
+      const list = graph.listArray(l),
+        off = graph.listOffset(u, l),
+        at = base + l * stride;
       const n = out[at];
       list.set(out.subarray(at + 1, at + 1 + n), off + 1);
       list[off] = n;
@@ -63,7 +67,9 @@ class Pruner {
 
   addSources(v: number, level: number, us: readonly number[]): void {
     const graph = this.job.graph;
-    const list = graph.listArray(level), off = graph.listOffset(v, level), max = graph.maxLinks(level);
+    const list = graph.listArray(level),
+      off = graph.listOffset(v, level),
+      max = graph.maxLinks(level);
     const n = list[off];
     this.fit(n + us.length);
     const rows = this.rows;
@@ -80,8 +86,10 @@ class Pruner {
       return;
     }
     this.distancesFrom(v, m);
-    const sortedRows = new Int32Array(m), sortedDists = new Float32Array(m);
-    const order = this.order, dists = this.dists;
+    const sortedRows = new Int32Array(m),
+      sortedDists = new Float32Array(m);
+    const order = this.order,
+      dists = this.dists;
     for (let j = 0; j < m; j++) order[j] = j;
     order.subarray(0, m).sort((a, b) => dists[a] - dists[b] || rows[a] - rows[b]);
     for (let j = 0; j < m; j++) {
@@ -95,7 +103,8 @@ class Pruner {
 
   /** dists[j] = distance(v, rows[j]) for j < m, in batched probe calls. */
   private distancesFrom(v: number, m: number): void {
-    const probe = this.job.inserter.probe, c = this.job.counters;
+    const probe = this.job.inserter.probe,
+      c = this.job.counters;
     probe.setQueryRow(v);
     for (let from = 0; from < m; from += probe.maxBatch) {
       const k = Math.min(probe.maxBatch, m - from);

@@ -13,11 +13,18 @@ export function roundSearch(job: WorkerJob, task: RoundSearchTask): void {
   const ctl = new Int32Array(task.ctl);
   const outOffsets = new Int32Array(task.outOffsets);
   const out = new Int32Array(task.out);
-  const inserter = job.inserter, graph = job.graph, c = job.counters, probe = inserter.probe;
-  const M = graph.M, stride = M + 1, timing = c.timing;
+  const inserter = job.inserter,
+    graph = job.graph,
+    c = job.counters,
+    probe = inserter.probe;
+  const M = graph.M,
+    stride = M + 1,
+    timing = c.timing;
   const ef = job.setup.efConstruction;
-  const rows = new Int32Array(ef + 1), dists = new Float32Array(ef + 1);
-  const chosen = new Int32Array(graph.M0 + 1), chosenDists = new Float32Array(graph.M0 + 1);
+  const rows = new Int32Array(ef + 1),
+    dists = new Float32Array(ef + 1);
+  const chosen = new Int32Array(graph.M0 + 1),
+    chosenDists = new Float32Array(graph.M0 + 1);
   const { entry, maxLevel, first } = task;
   for (let u = take(ctl, task.end); u >= 0; u = take(ctl, task.end)) {
     if (u === task.faultRow) throw new Error(`injected fault at row ${u} (test hook faultAtRow)`);

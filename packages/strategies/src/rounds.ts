@@ -25,7 +25,9 @@ export const rounds: InsertStrategy = {
       const { firstRow: first, count } = plan;
       const end = first + count;
       const fault = opts.faultAtRow === undefined ? -1 : first + opts.faultAtRow;
-      const graph = index.graph, header = graph.header, levels = graph.levels;
+      const graph = index.graph,
+        header = graph.header,
+        levels = graph.levels;
       let next = first;
       if (graph.entry < 0) {
         await rec.stage('search', 1, () => linkInThread(index, first, first + 1, fault));
@@ -41,15 +43,27 @@ export const rounds: InsertStrategy = {
         let roundCount = 0;
         try {
           await job.open(jobSetup(index, false));
-          const shared = { first, outOffsets: outOffsets.buffer as SharedArrayBuffer, out: out.buffer as SharedArrayBuffer };
+          const shared = { first, outOffsets: outOffsets.buffer, out: out.buffer };
           while (next < end) {
-            const start = next, stop = Math.min(end, start + Math.min(start, cap));
+            const start = next,
+              stop = Math.min(end, start + Math.min(start, cap));
             const maxLevel = graph.maxLevel;
             const ctl = control(start);
-            const search = { kind: 'round-search', ctl, start, end: stop, entry: graph.entry, maxLevel, faultRow: fault, ...shared } as const;
+            const search = {
+              kind: 'round-search',
+              ctl,
+              start,
+              end: stop,
+              entry: graph.entry,
+              maxLevel,
+              faultRow: fault,
+              ...shared,
+            } as const;
             await rec.stage('search', stop - start, async () => sumBusy(await job.runEach(() => search)));
             await rec.stage('apply', stop - start, async () =>
-              sumBusy(await job.runEach((worker) => ({ kind: 'round-apply', start, end: stop, maxLevel, worker, workers: job.size, ...shared }))),
+              sumBusy(
+                await job.runEach((worker) => ({ kind: 'round-apply', start, end: stop, maxLevel, worker, workers: job.size, ...shared })),
+              ),
             );
             // The round's highest row (the first of equals) above the old top becomes the entry point.
             let top = -1;

@@ -16,15 +16,19 @@ export function seededMerge(job: WorkerJob, task: SeededTask): number {
   const neighbors = new Int32Array(task.neighbors);
   const merged = new Uint8Array(task.merged);
   const { first, ef, expand } = task;
-  const inserter = job.inserter, graph = job.graph, locking = job.setup.locking;
-  const links0 = graph.links0, stride = graph.stride0;
+  const inserter = job.inserter,
+    graph = job.graph,
+    locking = job.setup.locking;
+  const links0 = graph.links0,
+    stride = graph.stride0;
   const perSource = expand ? stride : 1;
   let entries = new Int32Array(64);
   let fallbacks = 0;
   for (let i = take(ctl, task.end); i >= 0; i = take(ctl, task.end)) {
     const row = rows[i];
     const local = row - first;
-    const from = offsets[local], to = offsets[local + 1];
+    const from = offsets[local],
+      to = offsets[local + 1];
     if (entries.length < (to - from) * perSource) entries = new Int32Array((to - from) * perSource);
     let n = 0;
     for (let j = from; j < to; j++) {

@@ -33,7 +33,8 @@ export const segmented: InsertStrategy = {
         try {
           await job.open(jobSetup(index, true));
           const tasks: Task[] = [{ kind: 'insert', ctl: control(bounds[0]), start: bounds[0], end: bounds[1], first, faultRow: fault }];
-          for (let s = 1; s < segments; s++) tasks.push({ kind: 'segment', base: bounds[s], count: bounds[s + 1] - bounds[s], faultRow: fault });
+          for (let s = 1; s < segments; s++)
+            tasks.push({ kind: 'segment', base: bounds[s], count: bounds[s + 1] - bounds[s], faultRow: fault });
           let built: SegmentResult[] = [];
           await rec.stage('segments', count, async () => {
             const outcomes = await job.runQueue(tasks);
@@ -49,7 +50,8 @@ export const segmented: InsertStrategy = {
           const neighbors = new Int32Array(total);
           let at = 0;
           for (let s = 1; s < segments; s++) {
-            const seg = built[s - 1], base = bounds[s];
+            const seg = built[s - 1],
+              base = bounds[s];
             for (let local = 0; local < seg.offsets.length - 1; local++) {
               const i = base - first + local;
               for (let j = seg.offsets[local]; j < seg.offsets[local + 1]; j++) neighbors[at++] = base + seg.neighbors[j];

@@ -39,7 +39,8 @@ export interface ResolvedOptions {
 export function resolveOptions(options: StrategyOptions): ResolvedOptions {
   const threads = int('threads', options.threads, availableParallelism(), 1);
   const fraction = options.roundFraction ?? 0.02;
-  if (typeof fraction !== 'number' || !(fraction > 0 && fraction <= 1)) throw new RangeError(`roundFraction must be in (0, 1], got ${String(fraction)}`);
+  if (typeof fraction !== 'number' || !(fraction > 0 && fraction <= 1))
+    throw new RangeError(`roundFraction must be in (0, 1], got ${String(fraction)}`);
   if (options.mergeExpand !== undefined && typeof options.mergeExpand !== 'boolean') throw new TypeError('mergeExpand must be a boolean');
   return {
     threads,
@@ -55,6 +56,7 @@ export function resolveOptions(options: StrategyOptions): ResolvedOptions {
 
 function int(name: string, value: unknown, fallback: number, min: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer ≥ ${min}, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
+    throw new RangeError(`${name} must be an integer ≥ ${min}, got ${String(value)}`);
   return value;
 }

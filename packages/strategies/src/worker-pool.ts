@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { Counters, CounterValues } from '@hnswlab/core/internals';
+import type { Counters } from '@hnswlab/core/internals';
 import type { JobSetup, Reply, Request, Task } from './messages.js';
 
 const WORKER_URL = new URL('./build-worker.js', import.meta.url);
@@ -166,7 +166,7 @@ export class Job {
 
   private async runOn(w: PoolWorker, task: Task): Promise<TaskOutcome> {
     const reply = await this.call(w, { op: 'run', task });
-    if (reply.counters) this.counters.add(reply.counters as CounterValues);
+    if (reply.counters) this.counters.add(reply.counters);
     return { busySeconds: reply.busySeconds ?? 0, result: reply.result };
   }
 

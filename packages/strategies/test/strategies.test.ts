@@ -58,7 +58,8 @@ for (const [label, load] of KERNELS) {
       return;
     }
     const k: DistanceKernel = kernel;
-    const n = 8000, dim = 64;
+    const n = 8000,
+      dim = 64;
     const data = clusteredSet({ n, dim, queries: 200, seed: 7 });
     const oracle = new BruteForceIndex({ dim, kernel: k });
     oracle.addBatch(data.base);
@@ -114,7 +115,9 @@ describe('parallel, segmented and rounds with the js kernel', async () => {
       const size = 40 + ((b * 37) % 90);
       const to = Math.min(4000, at + size);
       // Explicit ids: the core assigns automatic ids when a call is made, not when its batch runs.
-      pending.push(index.addBatch(rows(at, to), { ids: range(at, to), strategy: names[b % names.length], threads: THREADS, minSegmentRows: 30 }));
+      pending.push(
+        index.addBatch(rows(at, to), { ids: range(at, to), strategy: names[b % names.length], threads: THREADS, minSegmentRows: 30 }),
+      );
       at = to;
     }
     const ids = await Promise.all(pending);
@@ -166,7 +169,9 @@ describe('parallel, segmented and rounds with the js kernel', async () => {
       const index = new HnswIndex({ dim, M: 8, efConstruction: 64, kernel: broken, seed: 5 });
       await index.addBatch(rows(0, 300), { strategy: 'batched' });
       const before = observe(index, data.queries, dim);
-      await expect(index.addBatch(rows(300, 900), { strategy: 'parallel', threads: THREADS, warmupRows: 0 })).rejects.toThrow(/parallel insert failed .*build worker \d+ failed: .*package-missing\.js/);
+      await expect(index.addBatch(rows(300, 900), { strategy: 'parallel', threads: THREADS, warmupRows: 0 })).rejects.toThrow(
+        /parallel insert failed .*build worker \d+ failed: .*package-missing\.js/,
+      );
       expect(observe(index, data.queries, dim)).toEqual(before);
     });
   });
@@ -209,7 +214,8 @@ describe('parallel, segmented and rounds with the js kernel', async () => {
         expect(index.size).toBe(700);
         const oracle = new BruteForceIndex({ dim, metric, kernel: k });
         oracle.addBatch(rows(0, 700));
-        for (const q of [0, 2, 650]) expect(index.search(rows(q, q + 1), 1).ids[0], `${metric} ${strategy} query ${q}`).toBe(oracle.search(rows(q, q + 1), 1).ids[0]);
+        for (const q of [0, 2, 650])
+          expect(index.search(rows(q, q + 1), 1).ids[0], `${metric} ${strategy} query ${q}`).toBe(oracle.search(rows(q, q + 1), 1).ids[0]);
       }
     }
   });
@@ -218,7 +224,9 @@ describe('parallel, segmented and rounds with the js kernel', async () => {
     const index = small();
     await index.addBatch(rows(0, 100), { strategy: 'batched' });
     const before = observe(index, data.queries, dim);
-    await expect(index.addBatch(rows(100, 200), { strategy: 'rounds', roundFraction: 0 })).rejects.toThrow(/roundFraction must be in \(0, 1\]/);
+    await expect(index.addBatch(rows(100, 200), { strategy: 'rounds', roundFraction: 0 })).rejects.toThrow(
+      /roundFraction must be in \(0, 1\]/,
+    );
     await expect(index.addBatch(rows(100, 200), { strategy: 'segmented', segments: 0 })).rejects.toThrow(/segments must be an integer ≥ 1/);
     await expect(index.addBatch(rows(100, 200), { strategy: 'parallel', threads: 0 })).rejects.toThrow(/threads must be an integer ≥ 1/);
     expect(observe(index, data.queries, dim)).toEqual(before);
@@ -250,7 +258,8 @@ describe('index.merge', async () => {
   const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
   it('merges two indexes: ids kept, removed ids left out, recall within 0.01 of one sequential build', async () => {
-    const a = make(1), b = make(2);
+    const a = make(1),
+      b = make(2);
     await a.addBatch(data.base.subarray(0, 3500 * dim), { strategy: 'parallel', threads: THREADS });
     await b.addBatch(data.base.subarray(3500 * dim), { strategy: 'parallel', threads: THREADS, ids: ids(3500, 6000) });
     b.remove(4000);

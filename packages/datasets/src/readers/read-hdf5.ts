@@ -38,13 +38,14 @@ export async function readAnnHdf5(file: string, maxTrain = Infinity, maxTest = I
     h5 = mod.default ?? mod;
     await h5.ready;
   } catch (err) {
-    throw new Error(`reading HDF5 needs h5wasm, which did not load: ${(err as Error).message}`);
+    throw new Error(`reading HDF5 needs h5wasm, which did not load: ${(err as Error).message}`, { cause: err });
   }
   const f = new h5.File(file, 'r');
   try {
     const ds = (name: string) => {
       const d = f.get(name) as H5Dataset | null;
-      if (!d || !Array.isArray(d.shape) || d.shape.length !== 2) throw new RangeError(`${file}: no 2-D dataset '${name}' (ann-benchmarks files have train, test, neighbors)`);
+      if (!d || !Array.isArray(d.shape) || d.shape.length !== 2)
+        throw new RangeError(`${file}: no 2-D dataset '${name}' (ann-benchmarks files have train, test, neighbors)`);
       return d;
     };
     const rows = (d: H5Dataset, max: number) => {

@@ -29,7 +29,12 @@ export function readNpy(file: string, maxRows = Infinity): Matrix<Float32Array> 
     const header = headerBuf.toString('latin1');
     const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
     const fortran = /'fortran_order':\s*True/.test(header);
-    const shape = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+    const shape = /'shape':\s*\(([^)]*)\)/
+      .exec(header)?.[1]
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map(Number);
     if (!descr || !shape) throw new RangeError(`${file}: cannot parse .npy header ${header.trim()}`);
     if (fortran) throw new RangeError(`${file}: Fortran-order arrays are not supported (save with np.ascontiguousarray)`);
     const dtype = DTYPES[descr === '<f' ? '<f4' : descr];
@@ -56,7 +61,9 @@ export function readNpy(file: string, maxRows = Infinity): Matrix<Float32Array> 
 }
 
 function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, f = h & 0x3ff;
+  const s = h & 0x8000 ? -1 : 1,
+    e = (h >> 10) & 0x1f,
+    f = h & 0x3ff;
   if (e === 0) return s * 2 ** -14 * (f / 1024);
   if (e === 31) return f ? NaN : s * Infinity;
   return s * 2 ** (e - 15) * (1 + f / 1024);

@@ -15,7 +15,11 @@ const ELEM: Record<Kind, number> = { fvecs: 4, bvecs: 1, ivecs: 4 };
  * float32 / uint8 / int32 values. Reads only the first `maxRows` rows (a BIGANN base is far larger than
  * memory) and the total row count from the file size.
  */
-function readVecs(kind: Kind, file: string, maxRows = Infinity): { values: Float32Array | Int32Array; rows: number; dim: number; totalRows: number } {
+function readVecs(
+  kind: Kind,
+  file: string,
+  maxRows = Infinity,
+): { values: Float32Array | Int32Array; rows: number; dim: number; totalRows: number } {
   const fd = openSync(file, 'r');
   try {
     const head = Buffer.alloc(4);
@@ -24,7 +28,8 @@ function readVecs(kind: Kind, file: string, maxRows = Infinity): { values: Float
     if (dim <= 0 || dim > 1 << 20) throw new RangeError(`${file}: bad ${kind} dimension ${dim} (is this really a .${kind} file?)`);
     const rowBytes = 4 + dim * ELEM[kind];
     const size = fstatSync(fd).size;
-    if (size % rowBytes !== 0) throw new RangeError(`${file}: size ${size} is not a multiple of the ${rowBytes}-byte ${kind} row for dim ${dim}`);
+    if (size % rowBytes !== 0)
+      throw new RangeError(`${file}: size ${size} is not a multiple of the ${rowBytes}-byte ${kind} row for dim ${dim}`);
     const totalRows = size / rowBytes;
     const rows = Math.min(totalRows, maxRows);
     const values = kind === 'ivecs' ? new Int32Array(rows * dim) : new Float32Array(rows * dim);

@@ -24,7 +24,7 @@ export async function loadPeer(name: PeerName): Promise<Peer> {
     if (name === 'usearch') return usearchPeer(require('usearch'), version);
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new Error(`unavailable: ${name} did not load (${reason}); to install: ${PEER_INSTALL_HINT[name]}`);
+    throw new Error(`unavailable: ${name} did not load (${reason}); to install: ${PEER_INSTALL_HINT[name]}`, { cause: err });
   }
   throw new Error(`unavailable: unknown peer '${name as string}'`);
 }

@@ -5,7 +5,14 @@ import type { Metric } from '@hnswlab/core';
 import type { Peer, PeerBuildOptions, PeerIndex } from './peer.js';
 
 interface UsearchModule {
-  Index: new (config: { dimensions: number; metric: string; connectivity: number; expansion_add: number; expansion_search: number; multi?: boolean }) => UsearchIndex;
+  Index: new (config: {
+    dimensions: number;
+    metric: string;
+    connectivity: number;
+    expansion_add: number;
+    expansion_search: number;
+    multi?: boolean;
+  }) => UsearchIndex;
 }
 interface UsearchIndex {
   add(keys: BigUint64Array, vectors: Float32Array, threads?: number): void;
@@ -27,7 +34,14 @@ export function usearchPeer(mod: UsearchModule, version: string): Peer {
     version,
     maxThreads: Infinity,
     build(base: Float32Array, n: number, o: PeerBuildOptions): PeerIndex {
-      const config = (ef: number) => ({ dimensions: o.dim, metric: METRIC[o.metric], connectivity: o.M, expansion_add: o.efConstruction, expansion_search: ef, multi: false });
+      const config = (ef: number) => ({
+        dimensions: o.dim,
+        metric: METRIC[o.metric],
+        connectivity: o.M,
+        expansion_add: o.efConstruction,
+        expansion_search: ef,
+        multi: false,
+      });
       let index = new mod.Index(config(64));
       const keys = new BigUint64Array(n);
       for (let i = 0; i < n; i++) keys[i] = BigInt(i);
