@@ -1,3 +1,4 @@
+export { boundarySuite } from './boundary-suite.js';
 export { coreSuite, meanRecall } from './core-suite.js';
 export { kernelConformance, CONFORMANCE_DIMS } from './kernel-conformance.js';
 export { loadKernel, type KernelLoad } from './load-kernel.js';

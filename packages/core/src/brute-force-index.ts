@@ -1,6 +1,7 @@
 import type { DistanceKernel, DistanceProbe, Metric, SearchResult, VectorSpace } from './contracts.js';
 import { PairHeap } from './heap.js';
-import { checkMetric, checkPositiveInt, checkVectors } from './validate.js';
+import { metricSpec } from './metrics/registry.js';
+import { checkPositiveInt, checkVectors } from './validate.js';
 
 /**
  * Exact search over the same kernel and store: the recall oracle for tests and the harness. Same
@@ -9,6 +10,7 @@ import { checkMetric, checkPositiveInt, checkVectors } from './validate.js';
 export class BruteForceIndex {
   readonly dim: number;
   readonly metric: Metric;
+  private readonly normalise: boolean;
   private readonly space: VectorSpace;
   private labels = new Uint32Array(1024);
   private deleted = new Uint8Array(1024);
@@ -20,7 +22,9 @@ export class BruteForceIndex {
 
   constructor(options: { dim: number; metric?: Metric; kernel: DistanceKernel; capacity?: number }) {
     this.dim = checkPositiveInt('dim', options.dim);
-    this.metric = checkMetric(options.metric ?? 'l2');
+    const spec = metricSpec(options.metric ?? 'l2');
+    this.metric = spec.name;
+    this.normalise = spec.normalise;
     this.space = options.kernel.createSpace({ dim: this.dim, metric: this.metric, capacity: options.capacity ?? 1024 });
     this.probe = this.space.createProbe(BruteForceIndex.BATCH);
   }
@@ -31,7 +35,7 @@ export class BruteForceIndex {
 
   /** Add n vectors (row-major) with ids (default: consecutive from the current count). */
   addBatch(vectors: Float32Array, ids?: ArrayLike<number>): void {
-    checkVectors(vectors, this.dim, this.metric, 'vectors', true);
+    checkVectors(vectors, this.dim, this.normalise, 'vectors', true);
     const n = vectors.length / this.dim;
     for (let i = 0; i < n; i++) {
       const id = ids ? ids[i] : this.count + i;
@@ -70,7 +74,7 @@ export class BruteForceIndex {
   }
 
   search(query: Float32Array, k: number): SearchResult {
-    checkVectors(query, this.dim, this.metric, 'query');
+    checkVectors(query, this.dim, this.normalise, 'query');
     checkPositiveInt('k', k);
     const probe = this.probe;
     probe.setQuery(query);

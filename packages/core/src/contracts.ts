@@ -1,8 +1,48 @@
-// The contracts between the core, the kernels and the insert strategies. Types only: no runtime code,
-// so kernel packages can depend on these without pulling in the index.
+// The contracts between the core, the kernels and the insert strategies. Types only: no runtime code
+// and no imports, so kernel and strategy packages depend on these without pulling in the index.
+//
+// Data flows one way: vectors → a store the kernel owns (VectorSpace) → the kernel's calls (a
+// DistanceProbe per expanded node, or a FusedTraversal per layer or per insert) over graph memory
+// the kernel can address (GraphLayout) ← the core's rules ← strategies that link a batch through a
+// BuildContext.
+//
+// Threading rules, stated once:
+// - A space grows (reserve, allocate, resize) only in the thread that created it, and never while a
+//   worker uses it. Workers attach spaces and graphs from handles; attached ones never grow.
+// - Growth may move memory: every typed-array view handed out before a growth is re-read afterwards
+//   (probe.ids/out, traversal views, the graph's arrays). Nobody keeps one across a growth.
+// - While a batch is linked by several threads, a row's link lists are read and written only under
+//   its lock word (GraphLayout.locks: 0 free, 1 held, 2 held with sleepers), taken with a
+//   compare-and-swap; a row that may become the new top holds the header's global lock for its whole
+//   insertion. Fused kernels follow the same protocol on the same words.
+// - Before a batch writes any list of a row that existed before the batch, it logs the row's lists to
+//   the undo log (see GraphLayout) so that a failed batch can be rolled back exactly.
 
-/** Distance metric. l2 is squared Euclidean; ip is 1 − dot; cosine is 1 − dot over vectors the space normalises on write. */
-export type Metric = 'l2' | 'cosine' | 'ip';
+/** A distance metric's name: the built-in ones, or one registered with `registerMetric`. */
+export type Metric = 'l2' | 'cosine' | 'ip' | (string & {});
+
+/** The phases insert time is split into, in the core's timers and in profile attribution. */
+export type Phase = 'navigation' | 'neighborSearch' | 'connectionManagement' | 'storage';
+
+/**
+ * Where the JavaScript core hands work to the kernel:
+ * - `pair`: one call per distance (the predecessor's shape, kept to make its cost visible);
+ * - `node`: one batched call per expanded node (JS traversal, the reference);
+ * - `layer`: one call per layer search (kernel traversal, JS neighbour selection);
+ * - `insert`: one call per inserted vector (and per query).
+ */
+export type Boundary = 'pair' | 'node' | 'layer' | 'insert';
+
+/** A metric: its name, whether vectors are scaled to unit length on write, and its float64 reference. */
+export interface MetricSpec {
+  readonly name: string;
+  /** Rows and queries are normalised before use (cosine); a zero vector is then invalid input. */
+  readonly normalise: boolean;
+  /** The exact distance, in float64, between two vectors as the space stores them: the conformance reference. */
+  reference(a: Float32Array, b: Float32Array): number;
+  /** Largest acceptable |kernel − reference| for this pair (rounding of a float32 kernel). */
+  tolerance(a: Float32Array, b: Float32Array, reference: number): number;
+}
 
 /**
  * How a worker thread re-creates a kernel: it imports `module` (an absolute file URL or a package
@@ -14,14 +54,19 @@ export interface KernelDescriptor {
 }
 
 /**
- * A distance kernel. It owns the memory vectors live in (a {@link VectorSpace}), so an accelerated
- * kernel reads them without a copy, and it answers distances in batches through {@link DistanceProbe}s.
+ * A distance kernel. It owns the memory vectors and the graph live in (a {@link VectorSpace}), so an
+ * accelerated kernel reads them without a copy, and answers distances in batches through
+ * {@link DistanceProbe}s or, when it fuses traversal, through {@link FusedTraversal}s.
  */
 export interface DistanceKernel {
   /** Which code path runs, e.g. `js`, `wasm-simd128`, `native-avx512`. */
   readonly name: string;
   /** Lets a worker thread load the same kernel. */
   readonly descriptor: KernelDescriptor;
+  /** The metrics this kernel computes. */
+  readonly metrics: readonly Metric[];
+  /** The boundaries its spaces support, slowest first: an index uses the last one unless told otherwise. */
+  readonly boundaries: readonly Boundary[];
   /** A new, empty vector space able to hold `capacity` rows before it grows. */
   createSpace(options: SpaceOptions): VectorSpace;
   /** The same space seen from another thread, from {@link VectorSpace.handle}. Never grows. */
@@ -48,28 +93,50 @@ export interface SpaceHandle {
 }
 
 /**
- * The kernel-owned vector store: `capacity` rows of `dim` float32, flat, growable, shareable with
- * workers. Rows are written once by the core (validated before) and then only read.
+ * A block of shared memory the kernel addresses directly. Views are made with
+ * `new Int32Array(region.buffer, region.byteOffset, …)`; for a WebAssembly kernel `byteOffset` is
+ * the block's address in the module's memory. Structured-cloneable: a worker makes the same views.
+ */
+export interface MemoryRegion {
+  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
+  readonly byteLength: number;
+}
+
+/**
+ * The kernel-owned store: `capacity` rows of `dim` float32, flat, growable, shareable with workers,
+ * and the other memory the index keeps beside it (the graph's arrays) as regions the kernel can
+ * address. Rows are written once by the core (validated before) and then only read.
  */
 export interface VectorSpace {
   readonly dim: number;
   readonly metric: Metric;
   /** Rows the space holds without growing. */
   readonly capacity: number;
-  /** Bytes of memory the space holds (vectors and the probes' scratch). */
+  /** Bytes of memory the space holds for vectors and probe scratch (regions are counted by their owner). */
   readonly byteLength: number;
   /**
-   * Grow (geometrically, contents kept) until at least `rows` rows fit. Every probe of this space
-   * sees the new memory afterwards; callers re-read `probe.ids` and `probe.out` after a reserve.
-   * Only the thread that created the space may call it, and never while workers use the space.
+   * Grow (geometrically, contents kept) until at least `rows` rows fit. Every probe and traversal of
+   * this space sees the new memory afterwards; callers re-read their views after a reserve.
    */
   reserve(rows: number): void;
-  /** Store `count` rows from `src` (row-major, starting at `srcOffset` floats) at `firstRow`. Cosine spaces store them normalised. */
+  /** Store `count` rows from `src` (row-major, starting at `srcOffset` floats) at `firstRow`. Normalising metrics store them normalised. */
   write(firstRow: number, src: Float32Array, count?: number, srcOffset?: number): void;
   /** A copy of a stored row, as stored (normalised under cosine). */
   read(row: number): Float32Array;
   /** Per-thread scratch for batched distance calls against this space, with room for `maxBatch` ids. */
   createProbe(maxBatch: number): DistanceProbe;
+  /** `byteLength` zeroed bytes of shared memory this kernel addresses, 64-byte aligned. Owner thread only. */
+  allocate(byteLength: number): MemoryRegion;
+  /** The region's contents in a block of `byteLength` bytes (zero beyond the old length); may move. The old region is released. */
+  resize(region: MemoryRegion, byteLength: number): MemoryRegion;
+  /** Give a region back. */
+  release(region: MemoryRegion): void;
+  /**
+   * Present when the kernel fuses traversal: one thread's kernel-side search and insert over `graph`
+   * (which must live in regions of this space). See {@link FusedTraversal}.
+   */
+  createTraversal?(graph: GraphLayout, options: TraversalOptions): FusedTraversal;
   /** What another thread passes to {@link DistanceKernel.attachSpace}. Taken after the last reserve. */
   handle(): SpaceHandle;
   /** Release what the space holds (native memory, wasm regions). The space is unusable after. */
@@ -80,6 +147,7 @@ export interface VectorSpace {
  * One thread's batched distance calls: the query is set once, then `toRows(n)` computes the distances
  * from it to the rows named in `ids[0..n)` into `out[0..n)` in a single call across the kernel boundary.
  * `ids` and `out` may live in kernel memory; read the fields after every `reserve`, never keep them.
+ * Every distance is a float32 value: `toRow`, `toRows` and `firstNearer` agree bit for bit.
  */
 export interface DistanceProbe {
   ids: Int32Array;
@@ -91,7 +159,7 @@ export interface DistanceProbe {
   setQueryRow(row: number): void;
   /** out[i] = distance(query, ids[i]) for i < count. */
   toRows(count: number): void;
-  /** distance(query, row). */
+  /** distance(query, row), the float32 value toRows would write. */
   toRow(row: number): number;
   /** out[i] = distance(stored row `row`, ids[i]) for i < count, in one call; the query is left as it was. */
   rowToRows(row: number, count: number): void;
@@ -104,7 +172,105 @@ export interface DistanceProbe {
   firstNearer(row: number, count: number, bound: number): number;
 }
 
-/** Options of {@link InsertStrategy.insert}. */
+/**
+ * The graph's flat arrays, each a region of the space's memory, so a fused kernel walks them
+ * directly. Structured-cloneable: workers attach the same memory.
+ *
+ * - `header`: Int32 × HEADER_SLOTS (see `@hnswlab/core/layout` for the slots: row count, entry point,
+ *   top level, upper pool use, global lock, tombstones, undo-log state).
+ * - `levels`: Uint8 per row. `links0`: Int32 × (2M + 1) per row: a count, then up to 2M links.
+ * - `upperOffset`: Int32 per row, where the row's level-1 list starts in `upper` (−1 for level-0
+ *   rows); its level-l list starts at upperOffset + (l − 1)·(M + 1): a count, then up to M links.
+ * - `labels`: Uint32 per row (the user's id). `deleted`: Uint8 per row (tombstone).
+ * - `locks`: Int32 per row. `touched`: Uint32 per row, the undo epoch that last logged the row.
+ * - `undo`: Int32 log. A batch logs a row below UNDO_FIRST_ROW before first writing any of its lists:
+ *   [row, n, the n ints of its level-0 list then its upper lists], at a position taken with an atomic
+ *   add on UNDO_USED, once per UNDO_EPOCH (marked in `touched`, under the row's lock).
+ */
+export interface GraphLayout {
+  readonly M: number;
+  /** Rows the per-row arrays hold. */
+  readonly capacity: number;
+  readonly header: MemoryRegion;
+  readonly levels: MemoryRegion;
+  readonly links0: MemoryRegion;
+  readonly upperOffset: MemoryRegion;
+  readonly upper: MemoryRegion;
+  readonly labels: MemoryRegion;
+  readonly deleted: MemoryRegion;
+  readonly locks: MemoryRegion;
+  readonly touched: MemoryRegion;
+  readonly undo: MemoryRegion;
+}
+
+export interface TraversalOptions {
+  /** Beam width while inserting. */
+  readonly efConstruction: number;
+  /** Take row locks (several threads write the graph). */
+  readonly locking: boolean;
+  /** Time the phases (navigation, neighbour search, connection management). */
+  readonly timing: boolean;
+  /** Graph row r is space row r + rowOffset (a segment's private graph). Default 0. */
+  readonly rowOffset?: number;
+}
+
+/**
+ * Work a thread did, in the units of {@link IndexStats}. Fused traversals add theirs into one of
+ * these when asked (drainCounters), then start again from zero.
+ */
+export interface WorkCounters {
+  distanceEvals: number;
+  nodesVisited: number;
+  navigation: number;
+  neighborSearch: number;
+  connectionManagement: number;
+  lockSpins: number;
+  lockWait: number;
+}
+
+/**
+ * One thread's kernel-side traversal of a graph: the JavaScript Searcher and Inserter's algorithm,
+ * step for step (same visiting order, same tie-breaks on (distance, row), same float32 distances),
+ * so a graph built through it is byte-identical to one built through probes. Search calls return
+ * results nearest first in `rows`/`dists` (views into kernel memory: re-read after every call that
+ * may grow, never keep).
+ */
+export interface FusedTraversal {
+  /** Results of the last search call, nearest first. */
+  readonly rows: Int32Array;
+  readonly dists: Float32Array;
+  /** Entries for {@link searchLayerFrom}, written by the caller (room for `maxEntries`). */
+  readonly entries: Int32Array;
+  readonly maxEntries: number;
+  /** Distance of the row the last {@link descend} returned. */
+  readonly bestDist: number;
+  /** The graph grew (owner thread): re-read its regions; scratch follows the new capacity. */
+  bind(graph: GraphLayout): void;
+  setQuery(vector: Float32Array): void;
+  setQueryRow(row: number): void;
+  /** distance(query, row), float32. */
+  distance(row: number): number;
+  /** Greedy descent from `entry` at levels top, top − 1, …, bottom + 1; returns the row reached. */
+  descend(entry: number, entryDist: number, top: number, bottom: number): number;
+  /**
+   * Beam search at `level` from `entry`, keeping the nearest `ef`; `skipDeleted` keeps tombstones
+   * out of the results (still walked through); `exclude` is a row never returned (or −1). Returns
+   * the result count.
+   */
+  searchLayer(entry: number, entryDist: number, ef: number, level: number, skipDeleted: boolean, exclude: number): number;
+  /** The same search started from entries[0..count) (their distances computed here, duplicates skipped). */
+  searchLayerFrom(count: number, ef: number, level: number, skipDeleted: boolean, exclude: number): number;
+  /** A whole query: descent from the entry point, then the beam search at level 0 (results as searchLayer's). */
+  search(ef: number, skipDeleted: boolean): number;
+  /** Link an allocated, stored row: the whole of Inserter.insert in one call. */
+  insert(row: number): void;
+  /** Add the work done since the last drain into `into`, and zero it here. */
+  drainCounters(into: WorkCounters): void;
+  /** Release the traversal's scratch. */
+  dispose(): void;
+}
+
+/** Options of {@link InsertStrategy.link}, as given to addBatch. */
 export interface InsertOptions {
   /** Worker threads to use, for the strategies that use them. */
   readonly threads?: number;
@@ -112,26 +278,137 @@ export interface InsertOptions {
 }
 
 /**
- * Drives the insertion of a batch. The index has validated the batch; the strategy links it into
- * the graph through the index's build API (`@hnswlab/core/internals`).
+ * Links a batch into the graph. The index has validated the batch, allocated its rows, stored its
+ * vectors (unless `storesRows`), drawn its levels and started an undo log; if `link` throws or
+ * rejects, the index rolls everything back, so a strategy never writes its own commit or rollback.
  */
 export interface InsertStrategy {
   readonly name: string;
-  insert(index: import('./hnsw-index.js').HnswIndex, vectors: Float32Array, ids: Uint32Array, options: InsertOptions): void | Promise<void>;
+  /** One line for help texts. */
+  readonly description?: string;
+  /**
+   * The strategy stores each row itself ({@link BuildContext.storeRow}) right before linking it, as
+   * repeated add() calls would; otherwise every row is stored before `link` is called.
+   */
+  readonly storesRows?: boolean;
+  /** Reject bad options before anything is written (called when addBatch is called). */
+  validate?(options: InsertOptions): void;
+  link(build: BuildContext, options: InsertOptions): void | Promise<void>;
 }
 
-/** The phases insert time is split into, in the core's timers and in profile attribution. */
-export type Phase = 'navigation' | 'neighborSearch' | 'connectionManagement' | 'storage';
+/**
+ * One thread's linking primitives: the HNSW rules live in the core (and in fused kernels); strategies
+ * compose these. Rows are graph rows, already allocated.
+ */
+export interface Linker {
+  /** Full insertion: greedy descent, beam search at each of the row's levels, heuristic, back-links. */
+  insert(row: number): void;
+  /** Link a level-0 row by one level-0 search from `entries[0..count)` (rows already linked), no descent. */
+  insertFrom(row: number, entries: Int32Array, count: number, ef?: number): void;
+  /**
+   * Search and select the row's neighbours at each of its levels against the graph as it is, from
+   * `entry` at level `top`, writing nothing to the graph: out[at + l·(M + 1)] is the count at level l,
+   * the links follow (levels min(level, top)..0 are written).
+   */
+  plan(row: number, entry: number, top: number, out: Int32Array, at: number): void;
+  /** Replace the row's own list at `level` with links[from..from + n). */
+  writeLinks(row: number, level: number, links: Int32Array, from: number, n: number): void;
+  /** Add back-links from sources[from..from + n) to target's list at `level`, re-pruning by the heuristic when they do not fit. */
+  addBackLinks(target: number, level: number, sources: Int32Array, from: number, n: number): void;
+}
+
+/** A worker task: a function exported by name from a module, so a worker thread can import it. */
+export interface WorkerTask<Args = unknown, Result = unknown> {
+  /** The module's file URL (import.meta.url of the file that defines the task). */
+  readonly module: string;
+  /** The export's name. */
+  readonly name: string;
+  readonly run: (worker: WorkerBuild, args: Args) => Result;
+}
+
+/** Workers attached to one index for one batch. */
+export interface Workers {
+  readonly size: number;
+  /** One task per worker (`args` may return undefined to leave one idle); results in worker order. */
+  each<A, R>(task: WorkerTask<A, R>, args: (worker: number) => A | undefined): Promise<R[]>;
+  /** Tasks handed in order to whichever worker is free; results in task order. */
+  queue<A, R>(task: WorkerTask<A, R>, args: readonly A[]): Promise<R[]>;
+}
+
+/** What a worker thread sees of the index while it runs a task. */
+export interface WorkerBuild {
+  /** This worker's index among the job's workers, and how many there are. */
+  readonly worker: number;
+  readonly workers: number;
+  readonly M: number;
+  readonly efConstruction: number;
+  readonly firstRow: number;
+  readonly count: number;
+  /** This thread's linker (locking when the job locks). */
+  readonly linker: Linker;
+  /** The level of a graph row. */
+  level(row: number): number;
+  /**
+   * A private graph over space rows [base, base + count), numbered from 0, with the levels the batch
+   * drew for them, linked in this thread only. Returns its level-0 lists as CSR (segment-local rows).
+   */
+  buildPrivateGraph(base: number, count: number): { offsets: Int32Array; neighbors: Int32Array };
+}
+
+/**
+ * The narrow view a strategy gets of an index while it links one batch: the batch's rows, the levels
+ * drawn for them, a linker for this thread, and workers that attach the same graph. Nothing of the
+ * index's state is writable except through these calls.
+ */
+export interface BuildContext {
+  readonly M: number;
+  readonly efConstruction: number;
+  /** The batch's rows are [firstRow, firstRow + count). */
+  readonly firstRow: number;
+  readonly count: number;
+  /** This thread's linker. */
+  readonly linker: Linker;
+  /** Entry point and top level now (−1 while the graph is empty). */
+  readonly entry: number;
+  readonly maxLevel: number;
+  level(row: number): number;
+  /** Store batch row `i` (0-based) now: for strategies with `storesRows`. Returns the graph row. */
+  storeRow(i: number): number;
+  /** Make `row` the entry point at `level` (strategies that link without locks and pick the top themselves). */
+  setEntry(row: number, level: number): void;
+  /**
+   * Link batch rows from hints: the join-set merge. `neighbors[offsets[i]..offsets[i + 1])` are graph
+   * rows of the batch near batch row i (in the graph it came from); `join[i]` is 1 for the join set of
+   * that graph (computeJoinSet); `linked[i]` is 1 for rows already linked. Join-set rows and rows above
+   * level 0 get full insertions, the rest a level-0 search from their linked hints. Uses `workers`
+   * (stages 'merge-full' and 'merge-seeded') when given. Returns how many of each kind.
+   */
+  mergeRows(
+    input: { offsets: Int32Array; neighbors: Int32Array; join: Uint8Array; linked: Uint8Array },
+    options: { workers?: Workers; ef?: number; expand?: boolean; warm?: number },
+  ): Promise<{ fullInserts: number; seededInserts: number }>;
+  /** Run `fn` with `threads` workers attached to this index (row locks on when `locking`); they detach after. */
+  withWorkers<T>(options: { threads: number; locking: boolean }, fn: (workers: Workers) => Promise<T>): Promise<T>;
+  /** Time `fn` as a named stage of the batch report (stages of one name accumulate). */
+  stage<T>(name: string, rows: number, fn: () => T | Promise<T>): Promise<T>;
+  /** Strategy-specific counts for the batch report (rounds, seeded rows, …). */
+  readonly extra: Record<string, number>;
+}
 
 export interface IndexStats {
   /** Distances computed (every element of every batched call counts one). */
   distanceEvals: number;
   /** Nodes whose link lists were expanded. */
   nodesVisited: number;
-  /** Vectors inserted. */
+  /** Vectors inserted (rolled-back batches not counted). */
   inserts: number;
+  /** Calls across the kernel boundary (probe and traversal calls). */
+  kernelCalls: number;
   /** Seconds spent per phase of insertion. */
   phases: Record<Phase, number>;
+  /** Seconds threads waited for row locks, and failed lock attempts (parallel builds). */
+  lockWait: number;
+  lockSpins: number;
   /** Bytes held: vectors (the kernel's space), graph (links, levels, locks), other (labels, tombstones, scratch). */
   bytes: { vectors: number; graph: number; other: number };
 }

@@ -1,13 +1,31 @@
-import type { Phase } from './contracts.js';
+import type { WorkCounters } from './contracts.js';
+
+/** The fields of {@link Counters}, in one list, so copying, adding and zeroing never miss one. */
+const FIELDS = [
+  'distanceEvals',
+  'nodesVisited',
+  'inserts',
+  'kernelCalls',
+  'navigation',
+  'neighborSearch',
+  'connectionManagement',
+  'storage',
+  'lockSpins',
+  'lockWait',
+] as const;
+
+export type CounterValues = Record<(typeof FIELDS)[number], number>;
 
 /**
  * Work counters and phase timers of one thread. Increments are plain field adds; phase timing reads
  * the clock only when `timing` is on, so switching it off leaves nothing on the hot path but a branch.
  */
-export class Counters {
+export class Counters implements WorkCounters, CounterValues {
   distanceEvals = 0;
   nodesVisited = 0;
   inserts = 0;
+  /** Calls across the kernel boundary. */
+  kernelCalls = 0;
   navigation = 0;
   neighborSearch = 0;
   connectionManagement = 0;
@@ -18,40 +36,26 @@ export class Counters {
 
   constructor(public timing = true) {}
 
-  add(other: CounterValues): void {
-    this.distanceEvals += other.distanceEvals;
-    this.nodesVisited += other.nodesVisited;
-    this.inserts += other.inserts;
-    this.navigation += other.navigation;
-    this.neighborSearch += other.neighborSearch;
-    this.connectionManagement += other.connectionManagement;
-    this.storage += other.storage;
-    this.lockSpins += other.lockSpins;
-    this.lockWait += other.lockWait;
+  add(other: Partial<CounterValues>): void {
+    for (const f of FIELDS) this[f] += other[f] ?? 0;
   }
 
-  /** A plain copy, to post from a worker. */
+  /** A plain copy, to post from a worker or to restore. */
   values(): CounterValues {
-    const { distanceEvals, nodesVisited, inserts, navigation, neighborSearch, connectionManagement, storage, lockSpins, lockWait } = this;
-    return { distanceEvals, nodesVisited, inserts, navigation, neighborSearch, connectionManagement, storage, lockSpins, lockWait };
+    const out = {} as CounterValues;
+    for (const f of FIELDS) out[f] = this[f];
+    return out;
+  }
+
+  /** Put back values taken with {@link values}. */
+  restore(v: CounterValues): void {
+    for (const f of FIELDS) this[f] = v[f];
   }
 
   reset(): void {
-    this.add({
-      distanceEvals: -this.distanceEvals,
-      nodesVisited: -this.nodesVisited,
-      inserts: -this.inserts,
-      navigation: -this.navigation,
-      neighborSearch: -this.neighborSearch,
-      connectionManagement: -this.connectionManagement,
-      storage: -this.storage,
-      lockSpins: -this.lockSpins,
-      lockWait: -this.lockWait,
-    });
+    for (const f of FIELDS) this[f] = 0;
   }
 }
-
-export type CounterValues = Pick<Counters, 'distanceEvals' | 'nodesVisited' | 'inserts' | Phase | 'lockSpins' | 'lockWait'>;
 
 /** Seconds from a high-resolution clock. */
 export function now(): number {

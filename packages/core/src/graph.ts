@@ -1,27 +1,45 @@
-// The HNSW graph as flat typed arrays over SharedArrayBuffers, so worker threads build into the
-// same memory. Level 0 keeps up to M0 = 2·M links per node; levels above keep up to M, in a pool
-// addressed by a per-node offset. A link list is [count, link, link, ...].
+import type { GraphLayout, MemoryRegion } from './contracts.js';
+import {
+  H_COUNT,
+  H_ENTRY,
+  H_MAX_LEVEL,
+  H_UNDO_CAPACITY,
+  H_UNDO_EPOCH,
+  H_UNDO_FIRST_ROW,
+  H_UNDO_USED,
+  H_UPPER_USED,
+  HEADER_SLOTS,
+  strides,
+} from './layout.js';
 
-/** Slots of the header (an Int32Array shared by every thread). */
-export const H_COUNT = 0; // rows allocated
-export const H_ENTRY = 1; // entry point row, −1 when empty
-export const H_MAX_LEVEL = 2; // level of the entry point, −1 when empty
-export const H_UPPER_USED = 3; // slots of the upper pool in use
-export const H_GLOBAL_LOCK = 4; // guards entry point and max level during parallel inserts
-export const H_DELETED = 5; // tombstoned rows
-const HEADER_SLOTS = 8;
+// The HNSW graph as flat typed arrays over regions of kernel memory (see GraphLayout), so fused
+// kernels walk the same bytes and worker threads build into them. Level 0 keeps up to M0 = 2·M links
+// per node; levels above keep up to M, in a pool addressed by a per-node offset. A list is
+// [count, link, link, ...].
 
-export interface GraphBuffers {
-  readonly M: number;
-  readonly header: SharedArrayBuffer;
-  readonly levels: SharedArrayBuffer;
-  readonly links0: SharedArrayBuffer;
-  readonly upperOffset: SharedArrayBuffer;
-  readonly upper: SharedArrayBuffer;
-  readonly labels: SharedArrayBuffer;
-  readonly deleted: SharedArrayBuffer;
-  readonly locks: SharedArrayBuffer;
+/** Where the graph's memory comes from: the index's vector space (any kernel's). */
+export interface RegionAllocator {
+  allocate(byteLength: number): MemoryRegion;
+  resize(region: MemoryRegion, byteLength: number): MemoryRegion;
+  release(region: MemoryRegion): void;
 }
+
+type View = Uint8Array | Int32Array | Uint32Array;
+type ViewCtor<T extends View> = { new (buffer: SharedArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number };
+
+function view<T extends View>(Ctor: ViewCtor<T>, r: MemoryRegion): T {
+  return new Ctor(r.buffer, r.byteOffset, Math.floor(r.byteLength / Ctor.BYTES_PER_ELEMENT));
+}
+
+/** The per-row arrays and their element sizes, in layout order. */
+const PER_ROW = [
+  ['levels', 1],
+  ['upperOffset', 4],
+  ['labels', 4],
+  ['deleted', 1],
+  ['locks', 4],
+  ['touched', 4],
+] as const;
 
 export class Graph {
   readonly M: number;
@@ -29,48 +47,67 @@ export class Graph {
   /** Int32 slots per level-0 list (count + M0 links) and per upper list (count + M links). */
   readonly stride0: number;
   readonly strideUp: number;
-  header: Int32Array;
-  levels: Uint8Array;
-  links0: Int32Array;
-  upperOffset: Int32Array;
-  upper: Int32Array;
-  labels: Uint32Array;
-  deleted: Uint8Array;
-  locks: Int32Array;
-  private readonly attached: boolean;
+  header!: Int32Array;
+  levels!: Uint8Array;
+  links0!: Int32Array;
+  upperOffset!: Int32Array;
+  upper!: Int32Array;
+  labels!: Uint32Array;
+  deleted!: Uint8Array;
+  locks!: Int32Array;
+  touched!: Uint32Array;
+  undo!: Int32Array;
+  private regions: { -readonly [K in keyof GraphLayout]: GraphLayout[K] };
+  /** The last undo epoch used (owner only); epochs never repeat, so `touched` needs no clearing. */
+  private epoch = 0;
 
-  constructor(M: number, capacity: number, buffers?: GraphBuffers) {
-    this.M = M;
-    this.M0 = 2 * M;
-    this.stride0 = this.M0 + 1;
-    this.strideUp = M + 1;
-    this.attached = buffers !== undefined;
-    if (buffers) {
-      this.header = new Int32Array(buffers.header);
-      this.levels = new Uint8Array(buffers.levels);
-      this.links0 = new Int32Array(buffers.links0);
-      this.upperOffset = new Int32Array(buffers.upperOffset);
-      this.upper = new Int32Array(buffers.upper);
-      this.labels = new Uint32Array(buffers.labels);
-      this.deleted = new Uint8Array(buffers.deleted);
-      this.locks = new Int32Array(buffers.locks);
-    } else {
-      const cap = Math.max(1, capacity);
-      this.header = new Int32Array(new SharedArrayBuffer(HEADER_SLOTS * 4));
-      this.header[H_ENTRY] = -1;
-      this.header[H_MAX_LEVEL] = -1;
-      this.levels = new Uint8Array(new SharedArrayBuffer(cap));
-      this.links0 = new Int32Array(new SharedArrayBuffer(cap * this.stride0 * 4));
-      this.upperOffset = new Int32Array(new SharedArrayBuffer(cap * 4));
-      this.upper = new Int32Array(new SharedArrayBuffer(Math.max(64, (cap >> 3) * this.strideUp) * 4));
-      this.labels = new Uint32Array(new SharedArrayBuffer(cap * 4));
-      this.deleted = new Uint8Array(new SharedArrayBuffer(cap));
-      this.locks = new Int32Array(new SharedArrayBuffer(cap * 4));
-    }
+  private constructor(
+    layout: GraphLayout,
+    private readonly memory: RegionAllocator | undefined,
+  ) {
+    this.M = layout.M;
+    this.M0 = 2 * layout.M;
+    ({ stride0: this.stride0, strideUp: this.strideUp } = strides(layout.M));
+    this.regions = { ...layout };
+    this.remakeViews();
+  }
+
+  /** A new, empty graph of `capacity` rows in regions of `memory`. */
+  static create(memory: RegionAllocator, M: number, capacity: number): Graph {
+    const cap = Math.max(1, capacity);
+    const { stride0, strideUp } = strides(M);
+    const layout: GraphLayout = {
+      M,
+      capacity: cap,
+      header: memory.allocate(HEADER_SLOTS * 4),
+      links0: memory.allocate(cap * stride0 * 4),
+      upper: memory.allocate(Math.max(64, (cap >> 3) * strideUp) * 4),
+      undo: memory.allocate(64 * 4),
+      levels: memory.allocate(cap),
+      upperOffset: memory.allocate(cap * 4),
+      labels: memory.allocate(cap * 4),
+      deleted: memory.allocate(cap),
+      locks: memory.allocate(cap * 4),
+      touched: memory.allocate(cap * 4),
+    };
+    const g = new Graph(layout, memory);
+    g.header[H_ENTRY] = -1;
+    g.header[H_MAX_LEVEL] = -1;
+    return g;
+  }
+
+  /** Another thread's view of a graph, from its layout. It never grows. */
+  static attach(layout: GraphLayout): Graph {
+    return new Graph(layout, undefined);
+  }
+
+  /** The regions, to post to a worker or hand to a fused kernel. Re-read after growth. */
+  get layout(): GraphLayout {
+    return { ...this.regions };
   }
 
   get capacity(): number {
-    return this.levels.length;
+    return this.regions.capacity;
   }
 
   get count(): number {
@@ -85,41 +122,29 @@ export class Graph {
     return this.header[H_MAX_LEVEL];
   }
 
-  get deletedCount(): number {
-    return this.header[H_DELETED];
-  }
-
-  buffers(): GraphBuffers {
-    const b = (a: { buffer: ArrayBufferLike }) => a.buffer as SharedArrayBuffer;
-    return {
-      M: this.M,
-      header: b(this.header),
-      levels: b(this.levels),
-      links0: b(this.links0),
-      upperOffset: b(this.upperOffset),
-      upper: b(this.upper),
-      labels: b(this.labels),
-      deleted: b(this.deleted),
-      locks: b(this.locks),
-    };
-  }
-
-  /** Grow the per-row arrays (×1.5 or more) until `rows` rows fit. Owning thread only, never while workers run. */
+  /** Grow the per-row arrays (×1.5 or more) until `rows` rows fit. Owner thread only, never while workers run. */
   reserve(rows: number): void {
     if (rows <= this.capacity) return;
-    if (this.attached) throw new Error('an attached graph cannot grow');
+    const memory = this.owner('grow');
     const cap = Math.max(rows, Math.ceil(this.capacity * 1.5));
-    this.levels = grown(this.levels, cap, Uint8Array);
-    this.links0 = grown(this.links0, cap * this.stride0, Int32Array);
-    this.upperOffset = grown(this.upperOffset, cap, Int32Array);
-    this.labels = grown(this.labels, cap, Uint32Array);
-    this.deleted = grown(this.deleted, cap, Uint8Array);
-    this.locks = grown(this.locks, cap, Int32Array);
+    const r = this.regions;
+    r.links0 = memory.resize(r.links0, cap * this.stride0 * 4);
+    for (const [name, bytes] of PER_ROW) r[name] = memory.resize(r[name], cap * bytes);
+    r.capacity = cap;
+    this.remakeViews();
+  }
+
+  /** Grow the upper pool until `slots` Int32 fit. */
+  private reserveUpper(slots: number): void {
+    if (slots <= this.upper.length) return;
+    const r = this.regions;
+    r.upper = this.owner('grow').resize(r.upper, Math.max(slots, Math.ceil(this.upper.length * 1.5)) * 4);
+    this.remakeViews();
   }
 
   /**
-   * Take rows [count, count + levels.length) with the given levels, and their upper-level lists.
-   * Lists start empty. Returns the first row.
+   * Take rows [count, count + levels.length) with the given levels and labels, and their upper-level
+   * lists. Lists start empty. Returns the first row.
    */
   allocate(levels: ArrayLike<number>, labels: ArrayLike<number>): number {
     const first = this.header[H_COUNT];
@@ -128,15 +153,14 @@ export class Graph {
     let upperNeeded = 0;
     for (let i = 0; i < n; i++) upperNeeded += levels[i] * this.strideUp;
     const used = this.header[H_UPPER_USED];
-    if (used + upperNeeded > this.upper.length) {
-      this.upper = grown(this.upper, Math.max(used + upperNeeded, Math.ceil(this.upper.length * 1.5)), Int32Array);
-    }
+    this.reserveUpper(used + upperNeeded);
     let offset = used;
     for (let i = 0; i < n; i++) {
       const row = first + i;
       this.levels[row] = levels[i];
       this.labels[row] = labels[i];
       this.deleted[row] = 0;
+      this.locks[row] = 0;
       this.links0[row * this.stride0] = 0;
       if (levels[i] > 0) {
         this.upperOffset[row] = offset;
@@ -166,49 +190,127 @@ export class Graph {
     return level === 0 ? this.M0 : this.M;
   }
 
-  /** Bytes of link lists, levels, offsets and locks actually allocated. */
+  /** Bytes of link lists, levels, offsets, locks and the undo log (labels and tombstones count as other). */
   graphBytes(): number {
+    const r = this.regions;
     return (
-      this.levels.byteLength +
-      this.links0.byteLength +
-      this.upperOffset.byteLength +
-      this.upper.byteLength +
-      this.locks.byteLength +
-      this.header.byteLength
+      r.header.byteLength +
+      r.levels.byteLength +
+      r.links0.byteLength +
+      r.upperOffset.byteLength +
+      r.upper.byteLength +
+      r.locks.byteLength +
+      r.touched.byteLength +
+      r.undo.byteLength
     );
   }
 
-  /** A copy of everything a batch may change, for restoring it if the batch fails. */
-  snapshot(): GraphSnapshot {
-    return {
-      header: this.header.slice(),
-      links0: this.links0.slice(0, this.count * this.stride0),
-      upper: this.upper.slice(0, this.header[H_UPPER_USED]),
-      deleted: this.deleted.slice(0, this.count),
-    };
+  /** Bytes of labels and tombstones. */
+  labelBytes(): number {
+    return this.regions.labels.byteLength + this.regions.deleted.byteLength;
   }
 
-  /** Put back a snapshot: rows allocated after it are forgotten, lists are as they were. */
-  restore(s: GraphSnapshot): void {
-    this.header.set(s.header);
-    this.links0.set(s.links0);
-    this.upper.set(s.upper);
-    this.deleted.set(s.deleted);
+  // ---- The undo log: how a failed batch is rolled back without copying the graph first ----
+
+  /**
+   * Log writes to rows below `firstRow` until {@link endUndo}. `touchBound` is the most rows below
+   * it the batch can write (its rows' back-links); the log is sized from it, so it cannot overflow.
+   */
+  beginUndo(firstRow: number, touchBound: number): void {
+    const h = this.header;
+    const rows = Math.min(firstRow, touchBound);
+    // A row's entry holds all its lists; the pool's size bounds the upper lists of any rows logged.
+    const ints = rows * (2 + this.stride0) + Math.min(h[H_UPPER_USED], rows * Math.max(0, h[H_MAX_LEVEL]) * this.strideUp);
+    if (ints > this.undo.length) {
+      // The old log's contents are not needed: a fresh region rather than a copying resize.
+      const r = this.regions,
+        memory = this.owner('log');
+      memory.release(r.undo);
+      r.undo = memory.allocate(Math.max(ints, Math.ceil(this.undo.length * 1.5)) * 4);
+      this.remakeViews();
+    }
+    if (++this.epoch === 0xffffffff) {
+      this.touched.fill(0);
+      this.epoch = 1;
+    }
+    h[H_UNDO_USED] = 0;
+    h[H_UNDO_CAPACITY] = this.undo.length;
+    h[H_UNDO_FIRST_ROW] = firstRow;
+    h[H_UNDO_EPOCH] = this.epoch;
+  }
+
+  /** Stop logging: the batch is committed. */
+  endUndo(): void {
+    this.header[H_UNDO_EPOCH] = 0;
+    this.header[H_UNDO_USED] = 0;
+  }
+
+  /**
+   * Call before writing any list of `row` (holding its lock, or as its only writer): the first time
+   * in a batch, its lists are logged.
+   */
+  noteWrite(row: number): void {
+    const h = this.header;
+    const epoch = h[H_UNDO_EPOCH];
+    if (epoch === 0 || row >= h[H_UNDO_FIRST_ROW] || this.touched[row] === epoch) return;
+    this.touched[row] = epoch;
+    const level = this.levels[row];
+    const n = this.stride0 + level * this.strideUp;
+    const at = Atomics.add(h, H_UNDO_USED, n + 2);
+    if (at + n + 2 > h[H_UNDO_CAPACITY]) throw new Error(`undo log overflow at row ${row}: sized ${h[H_UNDO_CAPACITY]} ints (a bug)`);
+    const undo = this.undo;
+    undo[at] = row;
+    undo[at + 1] = n;
+    undo.set(this.links0.subarray(row * this.stride0, (row + 1) * this.stride0), at + 2);
+    if (level > 0) {
+      const off = this.upperOffset[row];
+      undo.set(this.upper.subarray(off, off + level * this.strideUp), at + 2 + this.stride0);
+    }
+  }
+
+  /**
+   * Undo the running batch: every logged list back as it was, rows from `header` on forgotten, the
+   * header as saved, every lock free. The log is replayed in any order (one entry per row).
+   */
+  rollback(savedHeader: Int32Array): void {
+    const h = this.header,
+      undo = this.undo;
+    const used = Math.min(h[H_UNDO_USED], h[H_UNDO_CAPACITY]);
+    for (let at = 0; at < used;) {
+      const row = undo[at],
+        n = undo[at + 1];
+      this.links0.set(undo.subarray(at + 2, at + 2 + this.stride0), row * this.stride0);
+      if (n > this.stride0) this.upper.set(undo.subarray(at + 2 + this.stride0, at + 2 + n), this.upperOffset[row]);
+      at += n + 2;
+    }
+    h.set(savedHeader);
     this.locks.fill(0);
+    this.endUndo();
   }
-}
 
-export interface GraphSnapshot {
-  header: Int32Array;
-  links0: Int32Array;
-  upper: Int32Array;
-  deleted: Uint8Array;
-}
+  private owner(what: string): RegionAllocator {
+    if (!this.memory) throw new Error(`an attached graph cannot ${what}`);
+    return this.memory;
+  }
 
-type TypedCtor<T> = { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
+  private remakeViews(): void {
+    const r = this.regions;
+    this.header = view(Int32Array, r.header).subarray(0, HEADER_SLOTS);
+    this.levels = view(Uint8Array, r.levels).subarray(0, r.capacity);
+    this.links0 = view(Int32Array, r.links0).subarray(0, r.capacity * this.stride0);
+    this.upperOffset = view(Int32Array, r.upperOffset).subarray(0, r.capacity);
+    this.upper = view(Int32Array, r.upper);
+    this.labels = view(Uint32Array, r.labels).subarray(0, r.capacity);
+    this.deleted = view(Uint8Array, r.deleted).subarray(0, r.capacity);
+    this.locks = view(Int32Array, r.locks).subarray(0, r.capacity);
+    this.touched = view(Uint32Array, r.touched).subarray(0, r.capacity);
+    this.undo = view(Int32Array, r.undo);
+  }
 
-function grown<T extends Uint8Array | Int32Array | Uint32Array>(old: T, length: number, Ctor: TypedCtor<T>): T {
-  const next = new Ctor(new SharedArrayBuffer(length * Ctor.BYTES_PER_ELEMENT));
-  (next as Uint8Array).set(old);
-  return next;
+  /** Free every region (the index is disposed). */
+  dispose(): void {
+    const memory = this.owner('be disposed');
+    const r = this.regions;
+    for (const key of ['header', 'links0', 'upper', 'undo', ...PER_ROW.map(([k]) => k)] as const) memory.release(r[key]);
+  }
 }

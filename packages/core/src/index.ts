@@ -1,23 +1,44 @@
-export { HnswIndex, type AddBatchOptions, type HnswIndexOptions } from './hnsw-index.js';
+// The public surface of @hnswlab/core: the index, the oracle, the contracts, the registries and the
+// build primitives strategies are written with.
+export { HnswIndex, type AddBatchOptions, type HnswIndexOptions, type SearchOptions } from './hnsw-index.js';
 export { BruteForceIndex } from './brute-force-index.js';
+export type { BatchReport, StageReport } from './batch-report.js';
+export type { GraphReport } from './check.js';
+export type { MergeOptions, MergeReport } from './merge-index.js';
 export { registerStrategy, listStrategies, resolveStrategy } from './strategy-registry.js';
-export { registerMerger, type IndexMerger, type MergeOptions, type MergeReport } from './merger-registry.js';
+export { registerMetric, listMetrics, metricSpec } from './metrics/registry.js';
 export { sequential } from './strategies/sequential.js';
 export { batched } from './strategies/batched.js';
+export { PHASES, BOUNDARIES } from './names.js';
 export { PHASE_FUNCTIONS, PHASE_CLASSES } from './phase-map.js';
-export { METRICS } from './validate.js';
-export type { GraphReport } from './check.js';
+export { workerTask } from './workers/task.js';
+export { sharedCounter, takeNext } from './workers/shared-counter.js';
+export { closeWorkers } from './workers/pool.js';
+export { computeJoinSet } from './join-set.js';
+export { MAX_SQUARED_NORM } from './validate.js';
 export type {
+  Boundary,
+  BuildContext,
   DistanceKernel,
   DistanceProbe,
+  FusedTraversal,
+  GraphLayout,
   IndexStats,
   InsertOptions,
   InsertStrategy,
   KernelDescriptor,
+  Linker,
+  MemoryRegion,
   Metric,
+  MetricSpec,
   Phase,
   SearchResult,
   SpaceHandle,
   SpaceOptions,
+  TraversalOptions,
   VectorSpace,
+  WorkCounters,
+  WorkerBuild,
+  WorkerTask,
+  Workers,
 } from './contracts.js';

@@ -1,3 +1,5 @@
+import { MAX_LEVEL } from './layout.js';
+
 /** A small seeded PRNG (mulberry32): the same seed gives the same levels, run after run, in any thread. */
 export class Rng {
   private state: number;
@@ -25,7 +27,7 @@ export class Rng {
 }
 
 /** HNSW's level draw: floor(−ln(u)·mL) with mL = 1/ln(M), capped so a level fits a byte. */
-export function drawLevel(rng: Rng, levelMult: number, maxLevel = 31): number {
+export function drawLevel(rng: Rng, levelMult: number, maxLevel = MAX_LEVEL): number {
   const u = 1 - rng.next(); // (0, 1]
   return Math.min(maxLevel, Math.floor(-Math.log(u) * levelMult));
 }

@@ -1,40 +1,68 @@
-import type { DistanceProbe, VectorSpace } from './contracts.js';
-import { Counters, now } from './counters.js';
+import type { DistanceProbe, FusedTraversal } from './contracts.js';
+import type { Counters } from './counters.js';
 import type { Graph } from './graph.js';
 import { PairHeap } from './heap.js';
+import { lockWord, unlockWord } from './locks.js';
 
 /**
- * One thread's view of the graph for searching: its own probe, visited tags and heaps. The visited set
- * is reset in O(1) by bumping an epoch, never by clearing an array of size n.
- * With `locking` on (parallel builds), each link list is copied under its node's lock.
+ * What the inserter and the index need of a traversal: the JavaScript {@link Searcher} (boundaries
+ * `pair` and `node`) and a kernel's FusedTraversal (`layer`, `insert`) both provide it, with the
+ * same results for the same graph.
  */
-export class Searcher {
-  readonly probe: DistanceProbe;
+export type LayerSearch = Pick<
+  FusedTraversal,
+  | 'rows'
+  | 'dists'
+  | 'entries'
+  | 'maxEntries'
+  | 'bestDist'
+  | 'setQuery'
+  | 'setQueryRow'
+  | 'distance'
+  | 'descend'
+  | 'searchLayer'
+  | 'searchLayerFrom'
+  | 'search'
+>;
+
+/**
+ * The reference traversal: one thread's view of the graph for searching, with its own probe, visited
+ * tags and heaps, one batched kernel call per expanded node. The visited set is reset in O(1) by
+ * bumping an epoch, never by clearing an array of size n. With `locking` on (parallel builds), each
+ * link list is copied under its node's lock. Ties break on the row everywhere: (distance, row) is a
+ * total order, so any implementation that follows it visits and returns the same rows.
+ */
+export class Searcher implements LayerSearch {
   readonly candidates = PairHeap.nearestFirst(256);
   readonly results = PairHeap.farthestFirst(256);
-  protected visited: Uint32Array;
-  protected epoch = 0;
-  /** Distance of the node greedy() returned. */
+  rows = new Int32Array(256);
+  dists = new Float32Array(256);
+  entries: Int32Array;
+  readonly maxEntries: number;
   bestDist = 0;
+  private visited: Uint32Array;
+  private epoch = 0;
 
   constructor(
     readonly graph: Graph,
-    readonly space: VectorSpace,
+    readonly probe: DistanceProbe,
     readonly counters: Counters,
-    readonly locking = false,
+    readonly locking: boolean,
   ) {
-    this.probe = space.createProbe(graph.M0 + 1);
     this.visited = new Uint32Array(graph.capacity);
+    // Room for a seeded merge with `expand`: every hint and its level-0 neighbours.
+    this.maxEntries = graph.M0 * (graph.M0 + 2);
+    this.entries = new Int32Array(this.maxEntries);
   }
 
-  /** Bytes of this thread's scratch (visited tags, heaps). */
+  /** Bytes of this thread's scratch (visited tags, heaps, results). */
   scratchBytes(): number {
     const h = (x: PairHeap) => x.keys.byteLength + x.rows.byteLength;
-    return this.visited.byteLength + h(this.candidates) + h(this.results);
+    return this.visited.byteLength + h(this.candidates) + h(this.results) + this.rows.byteLength + this.dists.byteLength;
   }
 
   /** Follow graph growth (call after the graph's capacity changed). */
-  fitCapacity(): void {
+  fit(): void {
     if (this.visited.length < this.graph.capacity) {
       const v = new Uint32Array(this.graph.capacity);
       v.set(this.visited);
@@ -42,7 +70,21 @@ export class Searcher {
     }
   }
 
-  protected nextEpoch(): number {
+  setQuery(vector: Float32Array): void {
+    this.probe.setQuery(vector);
+  }
+
+  setQueryRow(row: number): void {
+    this.probe.setQueryRow(row);
+  }
+
+  distance(row: number): number {
+    this.counters.distanceEvals++;
+    this.counters.kernelCalls++;
+    return this.probe.toRow(row);
+  }
+
+  private nextEpoch(): number {
     if (++this.epoch === 0xffffffff) {
       this.visited.fill(0);
       this.epoch = 1;
@@ -54,13 +96,13 @@ export class Searcher {
    * Copy the unvisited links of `row` at `level` into probe.ids, tagging them visited; returns how many.
    * The copy is what the batched distance call reads, so a lock is held only for the copy.
    */
-  protected gatherUnvisited(row: number, level: number, epoch: number): number {
+  private gatherUnvisited(row: number, level: number, epoch: number): number {
     const g = this.graph;
     const list = g.listArray(level);
     const off = g.listOffset(row, level);
     const ids = this.probe.ids;
     const visited = this.visited;
-    if (this.locking) this.lock(row);
+    if (this.locking) lockWord(g.locks, row, this.counters);
     const n = list[off];
     let m = 0;
     for (let j = 1; j <= n; j++) {
@@ -70,7 +112,7 @@ export class Searcher {
         ids[m++] = nb;
       }
     }
-    if (this.locking) this.unlock(row);
+    if (this.locking) unlockWord(g.locks, row);
     return m;
   }
 
@@ -87,6 +129,7 @@ export class Searcher {
       if (m === 0) break;
       this.probe.toRows(m);
       c.distanceEvals += m;
+      c.kernelCalls++;
       const ids = this.probe.ids,
         out = this.probe.out;
       for (let i = 0; i < m; i++) {
@@ -102,29 +145,49 @@ export class Searcher {
     return cur;
   }
 
+  descend(entry: number, entryDist: number, top: number, bottom: number): number {
+    let ep = entry,
+      epDist = entryDist;
+    for (let l = top; l > bottom; l--) {
+      ep = this.greedy(ep, epDist, l);
+      epDist = this.bestDist;
+    }
+    this.bestDist = epDist;
+    return ep;
+  }
+
+  search(ef: number, skipDeleted: boolean): number {
+    const g = this.graph,
+      entry = g.entry;
+    if (entry < 0) return 0;
+    const ep = this.descend(entry, this.distance(entry), g.maxLevel, 0);
+    return this.searchLayer(ep, this.bestDist, ef, 0, skipDeleted, -1);
+  }
+
   /**
-   * Beam search at one level from one entry: leaves the nearest `ef` rows in `results` (farthest on top).
+   * Beam search at one level from one entry: the nearest `ef` rows, nearest first, in rows/dists.
    * `skipDeleted` keeps tombstoned rows out of the results while still walking through them.
    * `exclude` is a row never to return (the row being inserted), or −1.
    */
-  searchLayer(entry: number, entryDist: number, ef: number, level: number, skipDeleted: boolean, exclude = -1): void {
+  searchLayer(entry: number, entryDist: number, ef: number, level: number, skipDeleted: boolean, exclude: number): number {
     const epoch = this.startSearch(exclude);
     this.visited[entry] = epoch;
     this.seed(entry, entryDist, skipDeleted);
     this.expand(ef, level, skipDeleted, epoch);
+    return this.drain();
   }
 
   /**
-   * Beam search at one level started from several entries at once (duplicates and `exclude` skipped,
+   * Beam search at one level started from entries[0..count) at once (duplicates and `exclude` skipped,
    * their distances computed here in batched calls): a merge knows where a row belongs from the graph
-   * it came from, so it starts there instead of descending from the entry point. Leaves the nearest
-   * `ef` rows in `results` like {@link searchLayer}.
+   * it came from, so it starts there instead of descending from the entry point.
    */
-  searchLayerFrom(entries: Int32Array, count: number, ef: number, level: number, skipDeleted: boolean, exclude = -1): void {
+  searchLayerFrom(count: number, ef: number, level: number, skipDeleted: boolean, exclude: number): number {
     const epoch = this.startSearch(exclude);
     const visited = this.visited,
       probe = this.probe,
-      res = this.results;
+      res = this.results,
+      entries = this.entries;
     for (let i = 0; i < count;) {
       const ids = probe.ids;
       let m = 0;
@@ -138,6 +201,7 @@ export class Searcher {
       if (m === 0) continue;
       probe.toRows(m);
       this.counters.distanceEvals += m;
+      this.counters.kernelCalls++;
       const out = probe.out;
       for (let j = 0; j < m; j++) {
         this.seed(ids[j], out[j], skipDeleted);
@@ -145,6 +209,7 @@ export class Searcher {
       }
     }
     this.expand(ef, level, skipDeleted, epoch);
+    return this.drain();
   }
 
   private startSearch(exclude: number): number {
@@ -177,6 +242,7 @@ export class Searcher {
       if (m === 0) continue;
       this.probe.toRows(m);
       c.distanceEvals += m;
+      c.kernelCalls++;
       const ids = this.probe.ids,
         out = this.probe.out;
       for (let i = 0; i < m; i++) {
@@ -192,58 +258,13 @@ export class Searcher {
     }
   }
 
-  /** Descend from the entry point to level 0 and beam-search there; results hold the nearest ef. */
-  searchFromTop(ef: number): void {
-    const g = this.graph;
-    const entry = g.entry;
-    if (entry < 0) {
-      this.results.clear();
-      return;
+  /** The results, nearest first (by distance, then row), into rows/dists; returns the count. */
+  private drain(): number {
+    const n = this.results.size;
+    if (n > this.rows.length) {
+      this.rows = new Int32Array(Math.max(n, this.rows.length * 2));
+      this.dists = new Float32Array(this.rows.length);
     }
-    const c = this.counters;
-    let ep = entry;
-    let epDist = this.probe.toRow(ep);
-    c.distanceEvals++;
-    for (let l = g.maxLevel; l > 0; l--) {
-      ep = this.greedy(ep, epDist, l);
-      epDist = this.bestDist;
-    }
-    this.searchLayer(ep, epDist, ef, 0, g.deletedCount > 0);
+    return this.results.drainReversed(this.rows, this.dists);
   }
-
-  lock(row: number): void {
-    this.lockWord(this.graph.locks, row);
-  }
-
-  unlock(row: number): void {
-    unlockWord(this.graph.locks, row);
-  }
-
-  /**
-   * Take a lock word (0 free, 1 held, 2 held with waiters). Spin briefly, then sleep in Atomics.wait:
-   * on an oversubscribed machine a descheduled holder would otherwise cost the spinner whole time slices.
-   */
-  protected lockWord(words: Int32Array, at: number): void {
-    let c = Atomics.compareExchange(words, at, 0, 1);
-    if (c === 0) return;
-    const t0 = now();
-    let spins = 0;
-    for (; spins < SPINS_BEFORE_WAIT && c !== 0; spins++) c = Atomics.compareExchange(words, at, 0, 1);
-    if (c !== 0) {
-      if (c !== 2) c = Atomics.exchange(words, at, 2);
-      while (c !== 0) {
-        Atomics.wait(words, at, 2);
-        c = Atomics.exchange(words, at, 2);
-      }
-    }
-    this.counters.lockSpins += spins + 1;
-    this.counters.lockWait += now() - t0;
-  }
-}
-
-const SPINS_BEFORE_WAIT = 64;
-
-/** Release a lock word taken by {@link Searcher.lockWord}, waking one sleeper if there are any. */
-export function unlockWord(words: Int32Array, at: number): void {
-  if (Atomics.exchange(words, at, 0) === 2) Atomics.notify(words, at, 1);
 }

@@ -17,7 +17,7 @@ import { SourceIndex } from './source-index.js';
 
 /** Frames whose presence on the stack marks a sample as part of the phase: the window spans the first to the last such sample. */
 export const PHASE_ROOTS: Readonly<Record<CellPhase, readonly string[]>> = {
-  build: ['Inserter.insert', 'Inserter.insertFrom', 'HnswIndex.beginBatch'],
+  build: ['Inserter.insert', 'Inserter.insertFrom', 'Inserter.plan', 'IndexState.beginBatch'],
   search: ['HnswIndex.search'],
 };
 

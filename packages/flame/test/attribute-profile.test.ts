@@ -11,7 +11,7 @@ const phaseFunctions = {
   'Searcher.searchLayer': 'neighborSearch',
   'Searcher.gatherUnvisited': 'neighborSearch',
   'Inserter.selectNeighbors': 'connectionManagement',
-  'HnswIndex.beginBatch': 'storage',
+  'IndexState.beginBatch': 'storage',
 } as const;
 
 /** A call tree given as [id, parent, name, url?]; samples as [node id, µs since the previous sample]. */
@@ -49,7 +49,7 @@ const tree: [number, number, string, string?][] = [
   [10, 3, 'Inserter.selectNeighbors'],
   [11, 10, 'toRows'],
   [12, 3, 'now'],
-  [13, 2, 'HnswIndex.beginBatch'],
+  [13, 2, 'IndexState.beginBatch'],
   [14, 1, '(garbage collector)'],
   [15, 1, '(idle)'],
   [16, 1, 'setup'],

@@ -1,5 +1,5 @@
 import type { DistanceKernel, DistanceProbe, VectorSpace } from '@hnswlab/core';
-import { Inserter, Searcher } from '@hnswlab/core/internals';
+import { plantSlowdowns } from '@hnswlab/core/testing';
 import { cpuSeconds } from './cpu-clock.js';
 
 /**
@@ -81,7 +81,6 @@ export function installSlowdownFromEnv(env: NodeJS.ProcessEnv = process.env): re
   const text = env[SLOWDOWN_ENV];
   if (!text || planted.length > 0) return planted;
   planted = parseSlowdown(text);
-  patchCore();
   enterArm(null);
   return planted;
 }
@@ -106,62 +105,25 @@ export function enterArm(arm: ArmIdentity | null): void {
     else if (s.kind === 'insert') state.insertFraction += s.amount / 100;
     else state.scale += s.amount;
   }
-}
-
-interface PatchableSearcher {
-  probe: DistanceProbe;
-  counters: { distanceEvals: number };
-  visited: Uint32Array;
-  gatherUnvisited(row: number, level: number, epoch: number): number;
-  nextEpoch(): number;
-}
-
-interface PatchableInserter {
-  insert(row: number): void;
+  if (planted.length > 0) patchCore();
 }
 
 /** Inserts between two reads of the CPU clock (a read costs ~20 µs; an insert ~50–500 µs). */
 const INSERT_BLOCK = 32;
 
+/** After every insert: every INSERT_BLOCK inserts, busy-wait the planted fraction of the CPU time they took. */
+function slowInsert(): void {
+  if (++state.inserts < INSERT_BLOCK) return;
+  state.inserts = 0;
+  const t = cpuSeconds();
+  const until = t + (t - state.mark) * state.insertFraction;
+  while (cpuSeconds() < until) state.sink++;
+  state.mark = cpuSeconds();
+}
+
+/** Hand the arm's slowdowns to the core's test-only hooks (@hnswlab/core/testing). */
 function patchCore(): void {
-  const sp = Searcher.prototype as unknown as PatchableSearcher;
-  const ip = Inserter.prototype as unknown as PatchableInserter;
-  // A renamed core method must break the self-test loudly, not leave a slowdown that plants nothing.
-  for (const [owner, method] of [
-    [sp, 'gatherUnvisited'],
-    [sp, 'nextEpoch'],
-    [ip, 'insert'],
-  ] as const) {
-    if (typeof (owner as unknown as Record<string, unknown>)[method] !== 'function') {
-      throw new Error(`${SLOWDOWN_ENV}: @hnswlab/core no longer has ${method}(): update packages/gate/src/selftest-slowdown.ts`);
-    }
-  }
-  const gather = sp.gatherUnvisited;
-  sp.gatherUnvisited = function (this: PatchableSearcher, row: number, level: number, epoch: number): number {
-    const m = gather.call(this, row, level, epoch);
-    if (state.evals > 0) {
-      let s = 0;
-      for (let i = 0; i < state.evals; i++) s += this.probe.toRow(row);
-      state.sink += s;
-      this.counters.distanceEvals += state.evals;
-    }
-    return m;
-  };
-  const next = sp.nextEpoch;
-  sp.nextEpoch = function (this: PatchableSearcher): number {
-    for (let i = 0; i < state.scale; i++) this.visited.fill(0);
-    return next.call(this);
-  };
-  const insert = ip.insert;
-  ip.insert = function (this: PatchableInserter, row: number): void {
-    insert.call(this, row);
-    if (state.insertFraction <= 0 || ++state.inserts < INSERT_BLOCK) return;
-    state.inserts = 0;
-    const t = cpuSeconds();
-    const until = t + (t - state.mark) * state.insertFraction;
-    while (cpuSeconds() < until) state.sink++;
-    state.mark = cpuSeconds();
-  };
+  plantSlowdowns({ evalsPerExpansion: state.evals, visitedClears: state.scale, afterInsert: state.insertFraction > 0 ? slowInsert : null });
 }
 
 /**
@@ -174,6 +136,8 @@ export function slowKernel(kernel: DistanceKernel): DistanceKernel {
   return {
     name: kernel.name,
     descriptor: kernel.descriptor,
+    metrics: kernel.metrics,
+    boundaries: kernel.boundaries,
     attachSpace: (handle) => kernel.attachSpace(handle),
     createSpace(options): VectorSpace {
       const space = kernel.createSpace(options);

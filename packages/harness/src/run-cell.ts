@@ -90,7 +90,7 @@ export async function runCell(
       index = idx;
       if (last) {
         stats = idx.stats();
-        lockWait = idx.counters.lockWait;
+        lockWait = stats.lockWait;
         forceGc();
         memory = memoryResult(stats, n, dim, before!, process.memoryUsage(), gcForced);
       }

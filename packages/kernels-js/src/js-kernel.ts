@@ -8,6 +8,9 @@ const makeDot: ProbeFactory = (space, maxBatch) => new DotProbe(space, maxBatch)
 /** The scalar kernel: plain JavaScript over a SharedArrayBuffer store. */
 export class JsKernel implements DistanceKernel {
   readonly name = 'js';
+  readonly metrics = ['l2', 'ip', 'cosine'] as const;
+  /** No fused traversal: the JavaScript core is the traversal. */
+  readonly boundaries = ['pair', 'node'] as const;
   readonly descriptor: KernelDescriptor = { module: new URL('./index.js', import.meta.url).href };
 
   createSpace({ dim, metric, capacity }: SpaceOptions): VectorSpace {

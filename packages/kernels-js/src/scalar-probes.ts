@@ -54,7 +54,8 @@ abstract class ScalarProbe implements StoreProbe {
   }
 
   toRow(row: number): number {
-    return this.distance(this.q, this.qOff, row * this.dim);
+    // The float32 value toRows would write: every distance the core compares is a float32.
+    return Math.fround(this.distance(this.q, this.qOff, row * this.dim));
   }
 
   rowToRows(row: number, count: number): void {

@@ -1,4 +1,4 @@
-import type { DistanceProbe, Metric, SpaceHandle, VectorSpace } from '@hnswlab/core/contracts';
+import type { DistanceProbe, MemoryRegion, Metric, SpaceHandle, VectorSpace } from '@hnswlab/core/contracts';
 
 /** A probe over a flat Float32Array store; the space swaps `data` when it grows. */
 export interface StoreProbe extends DistanceProbe {
@@ -17,11 +17,14 @@ export interface SharedRegion {
 export interface SharedF32SpaceOptions {
   /** Allocates `floats` float32 over a SharedArrayBuffer (e.g. cache-line aligned). Default: a plain one. */
   readonly allocate?: (floats: number) => Float32Array;
+  /** Allocates a zeroed region of shared memory (e.g. cache-line aligned). Default: a plain SharedArrayBuffer. */
+  readonly allocateRegion?: (bytes: number) => MemoryRegion;
   /** Attach to rows another thread owns, instead of allocating; such a space never grows. */
   readonly attached?: SharedRegion;
 }
 
 const plainShared = (floats: number) => new Float32Array(new SharedArrayBuffer(floats * 4));
+const plainRegion = (bytes: number): MemoryRegion => ({ buffer: new SharedArrayBuffer(bytes), byteOffset: 0, byteLength: bytes });
 
 export type ProbeFactory = (space: SharedF32Space, maxBatch: number) => StoreProbe;
 
@@ -32,7 +35,8 @@ export type ProbeFactory = (space: SharedF32Space, maxBatch: number) => StorePro
 export class SharedF32Space implements VectorSpace {
   data: Float32Array;
   private readonly probes: StoreProbe[] = [];
-  private readonly allocate: (floats: number) => Float32Array;
+  private readonly allocateRows: (floats: number) => Float32Array;
+  private readonly allocateRegion: (bytes: number) => MemoryRegion;
   private readonly attached: boolean;
 
   constructor(
@@ -41,9 +45,10 @@ export class SharedF32Space implements VectorSpace {
     readonly metric: Metric,
     capacity: number,
     private readonly makeProbe: ProbeFactory,
-    { allocate = plainShared, attached }: SharedF32SpaceOptions = {},
+    { allocate = plainShared, allocateRegion = plainRegion, attached }: SharedF32SpaceOptions = {},
   ) {
-    this.allocate = allocate;
+    this.allocateRows = allocate;
+    this.allocateRegion = allocateRegion;
     this.attached = attached !== undefined;
     this.data = attached
       ? new Float32Array(attached.buffer, attached.byteOffset, attached.capacity * dim)
@@ -64,7 +69,7 @@ export class SharedF32Space implements VectorSpace {
     if (rows <= this.capacity) return;
     if (this.attached) throw new Error('an attached space cannot grow: reserve capacity in the owning thread first');
     const next = Math.max(rows, Math.ceil(this.capacity * 1.5));
-    const data = this.allocate(next * this.dim);
+    const data = this.allocateRows(next * this.dim);
     data.set(this.data);
     this.data = data;
     for (const p of this.probes) p.data = data;
@@ -91,6 +96,20 @@ export class SharedF32Space implements VectorSpace {
     this.probes.push(probe);
     return probe;
   }
+
+  // Regions are SharedArrayBuffers of their own: any thread may allocate one, the GC frees them.
+  allocate(byteLength: number): MemoryRegion {
+    return this.allocateRegion(byteLength);
+  }
+
+  resize(region: MemoryRegion, byteLength: number): MemoryRegion {
+    const next = this.allocateRegion(byteLength);
+    const n = Math.min(region.byteLength, byteLength);
+    new Uint8Array(next.buffer, next.byteOffset, n).set(new Uint8Array(region.buffer, region.byteOffset, n));
+    return next;
+  }
+
+  release(_region: MemoryRegion): void {}
 
   handle(): SpaceHandle {
     return {

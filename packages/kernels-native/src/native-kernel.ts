@@ -1,4 +1,4 @@
-import type { DistanceKernel, KernelDescriptor, SpaceHandle, SpaceOptions, VectorSpace } from '@hnswlab/core/contracts';
+import type { DistanceKernel, KernelDescriptor, MemoryRegion, SpaceHandle, SpaceOptions, VectorSpace } from '@hnswlab/core/contracts';
 import { SharedF32Space, type ProbeFactory } from '@hnswlab/kernels-js';
 import { alignedShared } from './aligned-shared.js';
 import type { NativeAddon } from './native-addon.js';
@@ -13,8 +13,11 @@ import type { SimdPath } from './simd-path.js';
 export class NativeKernel implements DistanceKernel {
   readonly name: string;
   readonly descriptor: KernelDescriptor;
+  readonly metrics = ['l2', 'ip', 'cosine'] as const;
+  readonly boundaries = ['pair', 'node'] as const;
   private readonly makeProbe: ProbeFactory;
   private readonly allocate: (floats: number) => Float32Array;
+  private readonly allocateRegion: (bytes: number) => MemoryRegion;
 
   constructor(
     addon: NativeAddon,
@@ -25,10 +28,17 @@ export class NativeKernel implements DistanceKernel {
     this.descriptor = { module: new URL('./index.js', import.meta.url).href, options: { simd: path } };
     this.makeProbe = (space, maxBatch) => new NativeProbe(space, maxBatch, addon, path);
     this.allocate = (floats) => alignedShared(Float32Array, floats, addon);
+    this.allocateRegion = (bytes) => {
+      const view = alignedShared(Uint8Array, bytes, addon);
+      return { buffer: view.buffer as unknown as SharedArrayBuffer, byteOffset: view.byteOffset, byteLength: bytes };
+    };
   }
 
   createSpace({ dim, metric, capacity }: SpaceOptions): VectorSpace {
-    return new SharedF32Space(this.name, dim, metric, capacity, this.makeProbe, { allocate: this.allocate });
+    return new SharedF32Space(this.name, dim, metric, capacity, this.makeProbe, {
+      allocate: this.allocate,
+      allocateRegion: this.allocateRegion,
+    });
   }
 
   attachSpace(handle: SpaceHandle): VectorSpace {

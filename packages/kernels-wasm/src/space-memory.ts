@@ -64,23 +64,30 @@ export class SpaceMemory {
     return Atomics.load(this.words, MAGIC) === MAGIC_VALUE;
   }
 
-  /** A block of `bytes` (a multiple of 16) for a probe: the first free block that fits, else past the top. */
-  carve(bytes: number): number {
+  /**
+   * A block of `bytes` (a multiple of 16) starting on a multiple of `alignment` (16 or 64): the first
+   * free block that fits, split from its tail, else past the top.
+   */
+  carve(bytes: number, alignment = 16): number {
     this.lock();
     try {
       const w = this.view(0);
       for (let prev = 0, at = w[FREE]; at !== 0; prev = at, at = w[(at >> 2) + 1]) {
         const size = w[at >> 2];
-        if (size < bytes) continue;
-        if (size === bytes) {
+        // The block's tail, moved down to the alignment: what is left above it stays free.
+        const start = Math.floor((at + size - bytes) / alignment) * alignment;
+        if (start < at) continue;
+        const tail = at + size - (start + bytes);
+        if (start === at) {
           if (prev === 0) w[FREE] = w[(at >> 2) + 1];
           else w[(prev >> 2) + 1] = w[(at >> 2) + 1];
-          return at;
+        } else {
+          w[at >> 2] = start - at;
         }
-        w[at >> 2] = size - bytes;
-        return at + size - bytes;
+        if (tail >= 16) this.push(start + bytes, tail);
+        return start;
       }
-      const at = align(w[TOP], 16);
+      const at = align(w[TOP], alignment);
       ensureBytes(this.memory, at + bytes);
       w[TOP] = at + bytes;
       return at;

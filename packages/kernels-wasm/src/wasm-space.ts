@@ -1,4 +1,4 @@
-import type { DistanceProbe, Metric, SpaceHandle, SpaceOptions, VectorSpace } from '@hnswlab/core/contracts';
+import type { DistanceProbe, MemoryRegion, Metric, SpaceHandle, SpaceOptions, VectorSpace } from '@hnswlab/core/contracts';
 import { instantiateKernels, type FirstNearerFn, type KernelExports, type RowFn, type RowsFn } from './kernel-module.js';
 import { HEADER_BYTES, SpaceMemory, align, ensureBytes, probeBytes } from './space-memory.js';
 import { normaliseInPlace } from '@hnswlab/kernels-js';
@@ -128,6 +128,32 @@ export class WasmSpace implements VectorSpace {
     if (this.metric === 'l2') return [k.l2Rows, k.l2Row, k.l2FirstNearer];
     // cosine rows and queries are unit vectors: the float32 dot is exact enough; ip sums in float64.
     return this.metric === 'cosine' ? [k.dotRows, k.dotRow, k.dotFirstNearer] : [k.ipRows, k.ipRow, k.ipFirstNearer];
+  }
+
+  /**
+   * A zeroed block of this memory (any thread: carving takes the allocator's lock). Its byteOffset is
+   * its address for the kernels; the buffer is the memory's at the time, which stays valid as the
+   * memory grows (a shared memory's buffers are never detached).
+   */
+  allocate(byteLength: number): MemoryRegion {
+    const bytes = align(Math.max(16, byteLength));
+    checkSize(bytes, 0);
+    const at = this.heap.carve(bytes, 64);
+    const buffer = this.buffer(at + bytes) as SharedArrayBuffer;
+    new Uint8Array(buffer, at, bytes).fill(0);
+    return { buffer, byteOffset: at, byteLength };
+  }
+
+  resize(region: MemoryRegion, byteLength: number): MemoryRegion {
+    const next = this.allocate(byteLength);
+    const n = Math.min(region.byteLength, byteLength);
+    new Uint8Array(next.buffer, next.byteOffset, n).set(new Uint8Array(region.buffer, region.byteOffset, n));
+    this.release(region);
+    return next;
+  }
+
+  release(region: MemoryRegion): void {
+    this.heap.release(region.byteOffset, align(Math.max(16, region.byteLength)));
   }
 
   handle(): WasmSpaceHandle {

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { coreSuite, kernelConformance, loadKernel } from '@hnswlab/conformance';
 import { HnswIndex, type Metric } from '@hnswlab/core';
+import { spaceOf } from '@hnswlab/core/testing';
 import { SeededRandom } from '@hnswlab/datasets';
 import { createKernel } from '@hnswlab/kernels-wasm';
 import { describe, expect, it } from 'vitest';
@@ -53,9 +54,9 @@ describe('wasm kernel: memory growth and threads', async () => {
     const index = new HnswIndex({ dim, metric: 'l2', M: 8, efConstruction: 24, kernel, seed: 5, capacity: 1000 });
     let growths = 0;
     for (let first = 0; first < n; first += chunk) {
-      const before = index.space.capacity;
+      const before = spaceOf(index).capacity;
       await index.addBatch(data.base.subarray(first * dim, (first + chunk) * dim));
-      if (index.space.capacity !== before) growths++;
+      if (spaceOf(index).capacity !== before) growths++;
       // Search right after each growth, through the probe views reserve() re-made.
       const probe = data.base.subarray(first * dim, (first + 1) * dim);
       expect(index.search(probe, 1, { ef: 64 }).ids[0], `after the batch at ${first}`).toBe(first);

@@ -1,56 +1,36 @@
-import type { HnswIndex, InsertStrategy } from '@hnswlab/core';
-import { BatchRecorder } from './batch-report.js';
-import { control } from './control.js';
-import { jobSetup, rolledBack } from './job-setup.js';
-import { linkInThread } from './link-in-thread.js';
-import { resolveOptions, type ResolvedOptions, type StrategyOptions } from './strategy-options.js';
-import { sumBusy, workerPool } from './worker-pool.js';
+import { sharedCounter, takeNext, workerTask, type BuildContext, type InsertStrategy } from '@hnswlab/core';
+import { resolveOptions, type StrategyOptions } from './strategy-options.js';
 
 /**
  * `threads` worker threads insert concurrently into the one graph, each taking the next row from a
- * shared counter, with per-node locks around link lists (as hnswlib does). Capacity is reserved and
- * vectors stored before any worker starts, so nothing grows under them. The first rows of a tiny
+ * shared counter, with per-node locks around link lists (as hnswlib does). The first rows of a tiny
  * graph are linked in the calling thread first, so workers do not all contend for a handful of nodes.
- * A failure rolls the batch back from the snapshot taken at its start.
  */
 export const parallel: InsertStrategy = {
   name: 'parallel',
-  async insert(index, vectors, ids, options: StrategyOptions) {
-    const opts = resolveOptions(options);
-    const rec = new BatchRecorder(index, 'parallel', opts.threads, ids.length);
-    const plan = index.beginBatch(vectors, ids, true);
-    try {
-      const fault = opts.faultAtRow === undefined ? -1 : plan.firstRow + opts.faultAtRow;
-      await insertParallel(index, plan.firstRow, plan.firstRow + plan.count, opts, fault, rec);
-      index.commitBatch(plan);
-    } catch (err) {
-      index.abortBatch(plan);
-      throw rolledBack('parallel', err);
-    } finally {
-      rec.finish();
-    }
-  },
+  description: 'worker threads insert into the one graph at once, with per-node locks',
+  validate: resolveOptions,
+  link: (build, options: StrategyOptions) => linkParallel(build, build.firstRow, build.firstRow + build.count, options),
 };
 
-/** Link allocated rows [start, end): a warm-up in this thread while the graph is tiny, the rest in workers. */
-export async function insertParallel(
-  index: HnswIndex,
-  start: number,
-  end: number,
-  opts: ResolvedOptions,
-  faultRow: number,
-  rec: BatchRecorder,
-): Promise<void> {
+/** Link rows [start, end): a warm-up in this thread while the graph is tiny, the rest in workers. */
+export async function linkParallel(build: BuildContext, start: number, end: number, options: StrategyOptions): Promise<void> {
+  const opts = resolveOptions(options);
   const warmEnd = Math.min(end, Math.max(start, opts.warmupRows));
-  if (warmEnd > start) await rec.stage('warm-up', warmEnd - start, () => linkInThread(index, start, warmEnd, faultRow));
-  if (warmEnd >= end) return;
-  const job = await workerPool().acquire(opts.threads, index.counters);
-  try {
-    await job.open(jobSetup(index, true));
-    const ctl = control(warmEnd);
-    const task = { kind: 'insert', ctl, start: warmEnd, end, first: start, faultRow } as const;
-    await rec.stage('parallel', end - warmEnd, async () => sumBusy(await job.runEach(() => task)));
-  } finally {
-    await job.close();
+  if (warmEnd > start) {
+    await build.stage('warm-up', warmEnd - start, () => {
+      for (let row = start; row < warmEnd; row++) build.linker.insert(row);
+    });
   }
+  if (warmEnd >= end) return;
+  await build.withWorkers({ threads: opts.threads, locking: true }, (workers) => {
+    const args = { counter: sharedCounter(warmEnd), end };
+    return build.stage('parallel', end - warmEnd, () => workers.each(linkRows, () => args));
+  });
 }
+
+/** In each worker: full insertions of the rows taken from the shared counter until none are left. */
+export const linkRows = workerTask(import.meta.url, 'linkRows', (worker, args: { counter: SharedArrayBuffer; end: number }) => {
+  const counter = new Int32Array(args.counter);
+  for (let row = takeNext(counter, args.end); row >= 0; row = takeNext(counter, args.end)) worker.linker.insert(row);
+});

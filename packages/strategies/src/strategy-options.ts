@@ -1,27 +1,22 @@
 import { availableParallelism } from 'node:os';
 import type { InsertOptions } from '@hnswlab/core';
 
-/** Options the strategies of this package read from addBatch's options (and index.merge's). */
+/** Options the strategies of this package read from addBatch's options. */
 export interface StrategyOptions extends InsertOptions {
   /** Worker threads. Default: os.availableParallelism(). */
   readonly threads?: number;
-  /** parallel, segmented, merge: rows linked in the calling thread before workers start, while the graph is tiny. Default 256. */
+  /** parallel, segmented: rows linked in the calling thread before workers start, while the graph is tiny. Default 256. */
   readonly warmupRows?: number;
   /** segmented: segments to build apart and merge. Default max(2, threads). */
   readonly segments?: number;
   /** segmented: smallest segment worth a graph of its own; smaller batches are inserted as `parallel`. Default 500. */
   readonly minSegmentRows?: number;
-  /** segmented, merge: beam width of the seeded level-0 searches. Default min(3·M, efConstruction), Lucene's choice. */
+  /** segmented: beam width of the seeded level-0 searches. Default min(3·M, efConstruction), Lucene's choice. */
   readonly mergeEf?: number;
-  /** segmented, merge: also start seeded searches from the linked neighbours' neighbours (Lucene's entry set). Default false: on the clustered set it cost more evaluations for the same recall. */
+  /** segmented: also start seeded searches from the linked neighbours' neighbours (Lucene's entry set). Default false: on the clustered set it cost more evaluations for the same recall. */
   readonly mergeExpand?: boolean;
   /** rounds: the largest round, as a fraction of the rows in the index after the batch. Default 0.02. */
   readonly roundFraction?: number;
-  /**
-   * Test hook: the thread that reaches this batch row (0-based) throws there, a locking worker while
-   * holding the entry point's lock, to prove a failed batch is rolled back and never hangs.
-   */
-  readonly faultAtRow?: number;
 }
 
 /** The options with defaults applied, validated before anything is written. */
@@ -33,7 +28,6 @@ export interface ResolvedOptions {
   readonly mergeEf: number | undefined;
   readonly mergeExpand: boolean;
   readonly roundFraction: number;
-  readonly faultAtRow: number | undefined;
 }
 
 export function resolveOptions(options: StrategyOptions): ResolvedOptions {
@@ -50,7 +44,6 @@ export function resolveOptions(options: StrategyOptions): ResolvedOptions {
     mergeEf: options.mergeEf === undefined ? undefined : int('mergeEf', options.mergeEf, 0, 1),
     mergeExpand: options.mergeExpand ?? false,
     roundFraction: fraction,
-    faultAtRow: options.faultAtRow === undefined ? undefined : int('faultAtRow', options.faultAtRow, 0, 0),
   };
 }
 

@@ -7,10 +7,9 @@ import type { InsertStrategy } from '../contracts.js';
  */
 export const batched: InsertStrategy = {
   name: 'batched',
-  insert(index, vectors, ids) {
-    const plan = index.beginBatch(vectors, ids, false);
-    const end = plan.firstRow + plan.count;
-    for (let row = plan.firstRow; row < end; row++) index.inserter.insert(row);
-    index.commitBatch(plan);
+  description: 'every row stored in one pass, then linked one at a time in this thread',
+  link(build) {
+    const end = build.firstRow + build.count;
+    for (let row = build.firstRow; row < end; row++) build.linker.insert(row);
   },
 };

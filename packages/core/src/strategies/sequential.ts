@@ -1,10 +1,11 @@
 import type { InsertStrategy } from '../contracts.js';
 
-/** One vector at a time, exactly as repeated add() calls: store grows as needed, one row stored and linked per step. The baseline. */
+/** One vector at a time, exactly as repeated add() calls: each row stored (the store growing as needed), then linked. The baseline. */
 export const sequential: InsertStrategy = {
   name: 'sequential',
-  insert(index, vectors, ids) {
-    const dim = index.dim;
-    for (let i = 0; i < ids.length; i++) index.insertOne(vectors.subarray(i * dim, (i + 1) * dim), ids[i]);
+  description: 'one row at a time, stored then linked, as repeated add() calls',
+  storesRows: true,
+  link(build) {
+    for (let i = 0; i < build.count; i++) build.linker.insert(build.storeRow(i));
   },
 };

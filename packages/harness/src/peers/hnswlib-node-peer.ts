@@ -26,7 +26,9 @@ export function hnswlibNodePeer(mod: HnswlibModule, version: string): Peer {
     maxThreads: 1,
     build(base: Float32Array, n: number, o: PeerBuildOptions): PeerIndex {
       const dim = o.dim;
-      const index = new mod.HierarchicalNSW(o.metric, dim);
+      const metric = o.metric as 'l2' | 'ip' | 'cosine';
+      if (!['l2', 'ip', 'cosine'].includes(metric)) throw new Error(`hnswlib-node has no metric '${o.metric}'`);
+      const index = new mod.HierarchicalNSW(metric, dim);
       index.initIndex(n, o.M, o.efConstruction, o.seed);
       const row = new Array<number>(dim);
       for (let i = 0; i < n; i++) {

@@ -1,4 +1,4 @@
-import { PairHeap } from '@hnswlab/core/internals';
+import { PairHeap } from './heap.js';
 
 /** How many of a row's neighbours must be in the join set for it to count as covered (Lucene's rule). */
 function need(degree: number): number {

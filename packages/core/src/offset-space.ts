@@ -1,8 +1,9 @@
-import type { DistanceProbe, Metric, SpaceHandle, VectorSpace } from '@hnswlab/core/contracts';
+import type { DistanceProbe, MemoryRegion, Metric, SpaceHandle, VectorSpace } from './contracts.js';
 
 /**
  * Rows [base, …) of a space seen as rows [0, …): a segment's private graph numbers its rows from 0
- * while the vectors stay where the batch stored them, uncopied. Read-only.
+ * while the vectors stay where the batch stored them, uncopied. Read-only; regions are the inner
+ * space's. (Fused traversals take the offset themselves: TraversalOptions.rowOffset.)
  */
 export class OffsetSpace implements VectorSpace {
   constructor(
@@ -40,6 +41,18 @@ export class OffsetSpace implements VectorSpace {
 
   createProbe(maxBatch: number): DistanceProbe {
     return new OffsetProbe(this.inner.createProbe(maxBatch), this.base);
+  }
+
+  allocate(byteLength: number): MemoryRegion {
+    return this.inner.allocate(byteLength);
+  }
+
+  resize(region: MemoryRegion, byteLength: number): MemoryRegion {
+    return this.inner.resize(region, byteLength);
+  }
+
+  release(region: MemoryRegion): void {
+    this.inner.release(region);
   }
 
   handle(): SpaceHandle {

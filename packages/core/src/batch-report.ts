@@ -1,7 +1,7 @@
-import type { HnswIndex, Phase } from '@hnswlab/core';
-import { now, type CounterValues } from '@hnswlab/core/internals';
+import type { Phase } from './contracts.js';
+import { now, type Counters, type CounterValues } from './counters.js';
 
-/** One stage of a batch (warm-up, parallel, segments, merge-full, merge-seeded, search, apply). */
+/** One stage of a batch (warm-up, parallel, segments, merge-full, merge-seeded, search, apply, …). */
 export interface StageReport {
   readonly name: string;
   readonly rows: number;
@@ -12,11 +12,14 @@ export interface StageReport {
   readonly distanceEvals: number;
 }
 
-/** What the last batch of a strategy of this package did, for the harness and benchmarks. */
+/** What the last batch did, for the harness and benchmarks (see HnswIndex.lastBatchReport). */
 export interface BatchReport {
   readonly strategy: string;
+  /** Threads that linked rows: 1 unless a stage ran on workers. */
   readonly threads: number;
   readonly rows: number;
+  /** Whether the batch was committed (false: rolled back). */
+  readonly committed: boolean;
   /** Wall-clock seconds of the whole batch. */
   readonly seconds: number;
   readonly distanceEvals: number;
@@ -32,13 +35,6 @@ export interface BatchReport {
   readonly extra: Readonly<Record<string, number>>;
 }
 
-const reports = new WeakMap<HnswIndex, BatchReport>();
-
-/** The report of the last batch a strategy of this package inserted into `index` (also after a failure). */
-export function lastBatchReport(index: HnswIndex): BatchReport | undefined {
-  return reports.get(index);
-}
-
 interface MutableStage {
   name: string;
   rows: number;
@@ -50,45 +46,51 @@ interface MutableStage {
 /** Collects a batch's stages from the index's counters, which worker counters are merged into. */
 export class BatchRecorder {
   readonly extra: Record<string, number> = {};
+  /** The most threads any stage used. */
+  threads = 1;
   private readonly stages: MutableStage[] = [];
   private readonly t0 = now();
   private readonly before: CounterValues;
 
   constructor(
-    private readonly index: HnswIndex,
+    private readonly counters: Counters,
     private readonly strategy: string,
-    private readonly threads: number,
     private readonly rows: number,
   ) {
-    this.before = index.counters.values();
+    this.before = counters.values();
   }
 
   /**
-   * Time `fn` as stage `name` (stages of the same name accumulate, e.g. over rounds). `fn` returns the
-   * summed busy seconds of the workers it used, or nothing when it ran in this thread.
+   * Time `fn` as stage `name` (stages of the same name accumulate, e.g. over rounds). `busy()` gives
+   * the summed busy seconds of workers used during the stage, or nothing for a stage in this thread.
    */
-  async stage(name: string, rows: number, fn: () => Promise<number | void> | number | void): Promise<void> {
+  async stage<T>(name: string, rows: number, fn: () => T | Promise<T>, busy?: () => number): Promise<T> {
     const t0 = now();
-    const evals0 = this.index.counters.distanceEvals;
-    const busy = await fn();
+    const evals0 = this.counters.distanceEvals;
+    const busy0 = busy?.() ?? 0;
+    const result = await fn();
     const seconds = now() - t0;
     let s = this.stages.find((x) => x.name === name);
     if (!s) this.stages.push((s = { name, rows: 0, seconds: 0, busySeconds: 0, distanceEvals: 0 }));
     s.rows += rows;
     s.seconds += seconds;
-    s.busySeconds += typeof busy === 'number' ? busy : seconds;
-    s.distanceEvals += this.index.counters.distanceEvals - evals0;
+    // Worker time when the stage ran tasks on workers, else this thread's wall time.
+    const workerBusy = busy ? busy() - busy0 : 0;
+    s.busySeconds += workerBusy > 0 ? workerBusy : seconds;
+    s.distanceEvals += this.counters.distanceEvals - evals0;
+    return result;
   }
 
-  finish(): BatchReport {
-    const after = this.index.counters.values(),
+  finish(committed: boolean): BatchReport {
+    const after = this.counters.values(),
       b = this.before;
     const busy = this.stages.reduce((sum, s) => sum + s.busySeconds, 0);
     const lockWait = after.lockWait - b.lockWait;
-    const report: BatchReport = {
+    return {
       strategy: this.strategy,
       threads: this.threads,
       rows: this.rows,
+      committed,
       seconds: now() - this.t0,
       distanceEvals: after.distanceEvals - b.distanceEvals,
       phases: {
@@ -103,7 +105,5 @@ export class BatchRecorder {
       stages: this.stages.map((s) => ({ ...s })),
       extra: { ...this.extra },
     };
-    reports.set(this.index, report);
-    return report;
   }
 }
