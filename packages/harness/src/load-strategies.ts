@@ -1,7 +1,10 @@
-import { listStrategies } from '@hnswlab/core';
+import { listStrategies, type HnswIndex } from '@hnswlab/core';
 import { importOptional } from './import-optional.js';
+import { PRESETS } from './presets.js';
+import { UsageError } from './usage-error.js';
 
 let loaded: Promise<string | undefined> | undefined;
+let strategiesModule: { lastBatchReport?: (index: HnswIndex) => { threads: number } | undefined } | undefined;
 
 /**
  * Register the strategies of @hnswlab/strategies (parallel, segmented, rounds) when that package
@@ -11,9 +14,10 @@ let loaded: Promise<string | undefined> | undefined;
 export function loadStrategies(): Promise<string | undefined> {
   loaded ??= (async () => {
     try {
-      const mod = await importOptional<{ registerAll?: () => void }>('@hnswlab/strategies');
+      const mod = await importOptional<{ registerAll?: () => void } & NonNullable<typeof strategiesModule>>('@hnswlab/strategies');
       if (typeof mod.registerAll !== 'function') return '@hnswlab/strategies exports no registerAll()';
       mod.registerAll();
+      strategiesModule = mod;
       return undefined;
     } catch (err) {
       return (err as Error).message.replace(/^unavailable: /, '');
@@ -27,4 +31,27 @@ export async function strategyUnavailable(name: string): Promise<string | undefi
   const why = await loadStrategies();
   if (listStrategies().includes(name)) return undefined;
   return `strategy '${name}' is not registered (registered: ${listStrategies().join(', ')})${why ? `; @hnswlab/strategies: ${why}` : ''}`;
+}
+
+/**
+ * Refuse strategy names that are neither registered nor part of a preset, naming the known ones. A
+ * preset's strategy whose package did not load is kept: its row says why it is unavailable.
+ */
+export async function checkStrategyNames(names: readonly string[]): Promise<void> {
+  const why = await loadStrategies();
+  const known = new Set([...listStrategies(), ...Object.values(PRESETS).flatMap((p) => p.blocks.flatMap((b) => b.strategies))]);
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length)
+    throw new UsageError(
+      `unknown strategy '${unknown[0]}' (known: ${[...known].join(', ')}${why ? `; @hnswlab/strategies did not load: ${why}` : ''})`,
+    );
+}
+
+/**
+ * The threads the last batch into `index` ran on, as @hnswlab/strategies reports it for its worker
+ * strategies; undefined for a batch it did not run (core's sequential and batched run on the calling thread).
+ */
+export async function batchThreads(index: HnswIndex): Promise<number | undefined> {
+  await loadStrategies();
+  return strategiesModule?.lastBatchReport?.(index)?.threads;
 }
