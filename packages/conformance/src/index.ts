@@ -3,4 +3,4 @@ export { coreSuite, meanRecall } from './core-suite.js';
 export { kernelConformance, CONFORMANCE_DIMS } from './kernel-conformance.js';
 export { loadKernel, type KernelLoad } from './load-kernel.js';
 export { recallByDistance } from './recall.js';
-export { closeToReference, referenceDistance } from './reference.js';
+export { closeToReference, referenceDistance, referenceTolerance } from './reference.js';

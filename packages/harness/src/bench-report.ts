@@ -16,6 +16,12 @@ export interface PeerStatus {
 
 /** The machine a report was measured on. */
 export interface MachineInfo {
+  /**
+   * A short name for the machine in reports: $HNSWLAB_MACHINE, else $RUNNER_NAME (GitHub Actions),
+   * else the host name. Every cell records it (`CellResult.machine`), so a merged report says which
+   * runner measured what.
+   */
+  label: string;
   cpuModel: string;
   cpus: number;
   totalMemoryBytes: number;
@@ -39,8 +45,15 @@ export interface BenchReport {
   preset: string | null;
   /** This file's shard of the matrix (1-based); null for a whole run or a merge. */
   shard: { index: number; count: number } | null;
-  /** The shards a merged report was joined from. */
-  shards?: Array<{ index: number; count: number; createdAt: string; gitCommit: string | null }>;
+  /** The shards a merged report was joined from, each with the machine that ran it. */
+  shards?: Array<{
+    index: number;
+    count: number;
+    createdAt: string;
+    gitCommit: string | null;
+    machine?: MachineInfo;
+    wallSeconds?: number;
+  }>;
   /** Seconds the run took. */
   wallSeconds: number;
   /** hnswlab cells, in matrix order. */
@@ -50,12 +63,15 @@ export interface BenchReport {
   peerStatus: PeerStatus[];
   /** Which block of the matrix each cell id came from (main, dims, scale, ...). */
   blocks: Record<string, string>;
+  /** What the reader must know about the run: an offline fallback, files a preset could not find. */
+  notes?: string[];
   analysis: { scale: ScaleCurve[]; dims: DimCurve[] };
 }
 
 export function machineInfo(): MachineInfo {
   const c = cpus();
   return {
+    label: process.env.HNSWLAB_MACHINE || process.env.RUNNER_NAME || hostname(),
     cpuModel: c[0]?.model.trim() ?? 'unknown',
     cpus: c.length,
     totalMemoryBytes: totalmem(),

@@ -25,6 +25,12 @@ export interface BuildResult {
   phaseShares: Record<Phase, number> | null;
   /** Seconds threads spent waiting for node locks, summed over threads (0 for single-thread strategies; null for peers). */
   lockWaitSeconds: number | null;
+  /**
+   * Threads that inserted: the workers of a strategy that uses them, 1 for one that runs on the
+   * calling thread (sequential, batched) whatever `spec.threads` asked; for peers, the threads given
+   * to the library. Absent in reports written before it was recorded (read as spec.threads).
+   */
+  threads?: number;
 }
 
 /** Search figures at one ef. */
@@ -55,7 +61,16 @@ export interface MemoryResult {
   rawVectorBytes: number;
   /** indexBytes.total / rawVectorBytes. */
   indexToRawRatio: number;
-  /** Growth of process.memoryUsage() across the build, each side measured after a forced GC. */
+  /**
+   * The process's peak resident set while the index was built, in bytes: from a reset of the peak
+   * just before the build ('build', Linux) or the process's lifetime peak ('process', elsewhere).
+   * It includes the process's baseline (Node, the data, the ground truth), not the index alone.
+   */
+  peakRssBytes?: number;
+  peakRssScope?: 'build' | 'process';
+  /** Resident set just before the build, after a forced GC. */
+  rssBeforeBytes?: number;
+  /** Growth of process.memoryUsage() across the build, each side measured after a forced GC (can be negative: garbage freed). */
   rssGrowthBytes: number;
   /** Includes ArrayBuffers, SharedArrayBuffers and WebAssembly.Memory (which `arrayBuffers` misses). */
   externalGrowthBytes: number;
@@ -102,6 +117,8 @@ export interface CellResult {
   memory?: MemoryResult;
   /** ISO time the cell started. */
   startedAt: string;
+  /** The label of the machine that measured it (`MachineInfo.label`); set by runMatrix. */
+  machine?: string;
   /** Wall-clock seconds the whole cell took (data, ground truth, builds, searches). */
   wallSeconds: number;
 }

@@ -11,9 +11,9 @@ export interface CellSpec {
   strategy: string;
   /** A dataset id: 'clustered' | 'uniform' | 'glove', or a file (see `resolveDataset`). */
   dataset: string;
-  /** Base vectors to build from. */
+  /** Base vectors to build from; for a file, more than it holds (e.g. ALL_ROWS, `--sizes all`) takes every row. */
   n: number;
-  /** Dimension. Ignored for file datasets and GloVe, whose dimension is fixed (the result records the real one). */
+  /** Dimension. Ignored for file datasets and GloVe, whose dimension is fixed (the result records the real one); 0 there. */
   dim: number;
   metric: Metric;
   M: number;
@@ -31,6 +31,9 @@ export interface CellSpec {
   /** Builds to time; the reported build figures are the median build (counts are identical across builds). */
   repeat: number;
 }
+
+/** Datasets drawn at any n and dim. */
+const SYNTHETIC = ['clustered', 'uniform'];
 
 /** Defaults of every field but kernel and strategy, chosen so a cell finishes in seconds. */
 export const DEFAULT_CELL: Omit<CellSpec, 'kernel' | 'strategy'> = {
@@ -55,7 +58,9 @@ export function normalizeCellSpec(spec: Partial<CellSpec> & Pick<CellSpec, 'kern
   const full: CellSpec = { kernel, strategy, ...DEFAULT_CELL, ...rest, ef: [...(spec.ef ?? DEFAULT_CELL.ef)] };
   for (const key of ['n', 'dim', 'M', 'efConstruction', 'k', 'threads', 'queries', 'repeat'] as const) {
     const v = full[key];
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`cell ${key} must be a positive integer, got ${String(v)}`);
+    // a file fixes its own dimension: 0 stands for it
+    const min = key === 'dim' && !SYNTHETIC.includes(full.dataset) ? 0 : 1;
+    if (!Number.isInteger(v) || v < min) throw new RangeError(`cell ${key} must be a positive integer, got ${String(v)}`);
   }
   if (!Number.isInteger(full.seed) || full.seed < 0)
     throw new RangeError(`cell seed must be a non-negative integer, got ${String(full.seed)}`);
@@ -71,7 +76,12 @@ export function normalizeCellSpec(spec: Partial<CellSpec> & Pick<CellSpec, 'kern
   return full;
 }
 
-/** A short stable label of a cell, e.g. `js/batched clustered n=10000 d=128 l2 M=16 efc=200 t=2`. */
+/**
+ * A short stable label of a cell, e.g. `js/batched clustered n=10000 d=128 l2 M=16 efc=200 t=2`
+ * (`n=all` for a whole file, `d=file` for a file's own dimension). `t` is the threads asked for; the
+ * result's `build.threads` says how many ran.
+ */
 export function cellLabel(spec: CellSpec): string {
-  return `${spec.kernel}/${spec.strategy} ${spec.dataset} n=${spec.n} d=${spec.dim} ${spec.metric} M=${spec.M} efc=${spec.efConstruction} t=${spec.threads}`;
+  const n = spec.n === Number.MAX_SAFE_INTEGER ? 'all' : String(spec.n);
+  return `${spec.kernel}/${spec.strategy} ${spec.dataset} n=${n} d=${spec.dim || 'file'} ${spec.metric} M=${spec.M} efc=${spec.efConstruction} t=${spec.threads}`;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `hnswlab` command: bench, merge, compare, report, help. Only dispatch and I/O live here.
+// The `hnswlab` command: bench, merge, compare, report, headline, help. Only dispatch and I/O live here.
 import { mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
@@ -9,49 +9,66 @@ import { commandLine } from './bench-report.js';
 import { compareReports, comparisonMarkdown } from './compare-reports.js';
 import { ensureGlove } from './ensure-glove.js';
 import { mergeReports } from './merge-reports.js';
-import { BENCH_FLAGS, parseBenchArgs } from './parse-bench-args.js';
+import { BENCH_FLAGS } from './bench-flags.js';
+import { headlineMarkdown } from './headline.js';
+import { checkStrategyNames } from './load-strategies.js';
+import { offlineBlocks } from './offline-blocks.js';
+import { parseBenchArgs, parseFlags } from './parse-bench-args.js';
 import { PRESETS } from './presets.js';
+import { UsageError } from './usage-error.js';
 import { readReport } from './read-report.js';
 import { runMatrix } from './run-matrix.js';
 import { summaryMarkdown } from './summary-markdown.js';
 import { writeReports } from './write-reports.js';
 
-const HELP = `hnswlab: the hnswlab benchmark harness
+/** The commands, for the help text: name with its arguments, and what it does. */
+const COMMANDS: ReadonlyArray<[string, string]> = [
+  ['bench [options]', 'run a matrix (no options: the default preset, under 5 minutes on 2 cores)'],
+  ['merge A.json B.json... [--out DIR]', 'join shard reports into one (bench.json, .md, .html in DIR)'],
+  ['compare A.json B.json', 'what changed between two runs, with ratios'],
+  ['report A.json [--out DIR]', 're-render the markdown and HTML of a report'],
+  ['headline A.json...', 'the headline of each data set, as markdown (CI job summaries)'],
+  ['bench-kernels [options]', 'the kernel micro-benchmarks (@hnswlab/kernel-bench; its own --help)'],
+  ['help', 'this text'],
+];
 
-  hnswlab bench [flags]              run a matrix (no flags: the default preset, under 5 minutes on 2 cores)
-  hnswlab merge A.json B.json... [--out DIR]   join shard reports into one (bench.json/.md/.html in DIR)
-  hnswlab compare A.json B.json      what changed between two runs, with ratios
-  hnswlab report A.json [--out DIR]  re-render the markdown and HTML of a report
-  hnswlab bench-kernels [flags]      the kernel micro-benchmarks (@hnswlab/kernel-bench)
+const OUT_FLAG = [{ name: 'out', arg: 'DIR', help: 'where the reports go (default bench-out)' }];
 
-bench flags:
-${BENCH_FLAGS.map(([f, d]) => `  ${f.padEnd(22)} ${d}`).join('\n')}
+function rows(entries: ReadonlyArray<readonly [string, string]>): string {
+  const width = Math.max(...entries.map(([a]) => a.length)) + 2;
+  return entries.map(([a, b]) => `  ${a.padEnd(width)}${b}`).join('\n');
+}
 
-presets:
-${Object.entries(PRESETS)
-  .map(([n, p]) => `  ${n.padEnd(10)} ${p.description}`)
-  .join('\n')}
+/** The one help text: usage, commands, bench options (from BENCH_FLAGS), presets (from PRESETS). */
+function helpText(): string {
+  return `hnswlab <command> [options]: the hnswlab benchmark harness
+
+commands
+${rows(COMMANDS)}
+
+bench options
+${rows(BENCH_FLAGS.map((f) => [`--${f.name}${f.arg ? ` ${f.arg}` : ''}`, f.help] as const))}
+
+presets
+${rows(Object.entries(PRESETS).map(([n, p]) => [n, p.description] as const))}
 
 Reports: DIR/bench.json (schema: packages/harness/SCHEMA.md), DIR/bench.md (also on stdout), DIR/bench.html.
-Caches (ground truth, GloVe): $HNSWLAB_CACHE or ~/.cache/hnswlab.
+Caches (ground truth, GloVe, ann-benchmarks files in ann/): $HNSWLAB_CACHE or ~/.cache/hnswlab.
+Exit status: 0 done, 1 a cell failed, 2 a usage error (unknown flag, name or file).
 `;
-
-function outFlag(args: string[]): { out: string | undefined; rest: string[] } {
-  const rest: string[] = [];
-  let out: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--out') out = args[++i];
-    else if (args[i].startsWith('--out=')) out = args[i].slice(6);
-    else if (args[i] !== '--') rest.push(args[i]);
-  }
-  return { out, rest };
 }
 
 async function bench(argv: string[]): Promise<number> {
   const args = parseBenchArgs(argv);
-  if (args.blocks.some((b) => b.datasets.includes('glove'))) {
+  await checkStrategyNames(args.blocks.flatMap((b) => b.strategies));
+  let blocks = args.blocks;
+  const notes = [...args.notes];
+  if (blocks.some((b) => b.datasets.includes('glove'))) {
     const g = ensureGlove(args.install);
-    if (!g.ok) process.stderr.write(`${g.reason}\n`);
+    if (!g.ok) {
+      process.stderr.write(`${g.reason}\n`);
+      blocks = offlineBlocks(blocks, g.reason, notes);
+    }
   }
   const progress =
     args.progress === 'none'
@@ -63,13 +80,14 @@ async function bench(argv: string[]): Promise<number> {
   const dir = resolve(args.out);
   mkdirSync(dir, { recursive: true });
   const journal = join(dir, `${name}.partial.jsonl`);
-  const report = await runMatrix(args.blocks, {
+  const report = await runMatrix(blocks, {
     preset: args.preset,
     shard: args.shard,
     progress,
     command: commandLine(),
     journal,
     resume: args.resume,
+    notes,
   });
   const paths = writeReports(report, dir, name);
   process.stdout.write(summaryMarkdown(report));
@@ -79,8 +97,9 @@ async function bench(argv: string[]): Promise<number> {
 }
 
 function merge(argv: string[]): number {
-  const { out, rest } = outFlag(argv);
-  if (rest.length < 1) throw new RangeError('usage: hnswlab merge A.json B.json... [--out DIR]');
+  const { values, positionals: rest } = parseFlags(argv, OUT_FLAG, true);
+  const out = values.out as string | undefined;
+  if (rest.length < 1) throw new UsageError('usage: hnswlab merge A.json B.json... [--out DIR]');
   const merged = mergeReports(rest.map(readReport), commandLine());
   const paths = writeReports(merged, resolve(out ?? 'bench-out'));
   process.stdout.write(summaryMarkdown(merged));
@@ -89,15 +108,16 @@ function merge(argv: string[]): number {
 }
 
 function compare(argv: string[]): number {
-  const { rest } = outFlag(argv);
-  if (rest.length !== 2) throw new RangeError('usage: hnswlab compare A.json B.json');
+  const { positionals: rest } = parseFlags(argv, [], true);
+  if (rest.length !== 2) throw new UsageError('usage: hnswlab compare A.json B.json');
   process.stdout.write(comparisonMarkdown(compareReports(readReport(rest[0]), readReport(rest[1])), rest[0], rest[1]));
   return 0;
 }
 
 function report(argv: string[]): number {
-  const { out, rest } = outFlag(argv);
-  if (rest.length !== 1) throw new RangeError('usage: hnswlab report A.json [--out DIR]');
+  const { values, positionals: rest } = parseFlags(argv, OUT_FLAG, true);
+  const out = values.out as string | undefined;
+  if (rest.length !== 1) throw new UsageError('usage: hnswlab report A.json [--out DIR]');
   const stored = readReport(rest[0]);
   // the analysis is derived data: recompute it with this harness's rules
   const all = [...stored.cells, ...stored.peers];
@@ -105,6 +125,13 @@ function report(argv: string[]): number {
   const paths = writeReports(r, resolve(out ?? 'bench-out'));
   process.stdout.write(summaryMarkdown(r));
   process.stderr.write(`\nwrote ${paths.html}\n`);
+  return 0;
+}
+
+function headline(argv: string[]): number {
+  const { positionals: rest } = parseFlags(argv, [], true);
+  if (rest.length < 1) throw new UsageError('usage: hnswlab headline A.json...');
+  for (const file of rest) process.stdout.write(headlineMarkdown(readReport(file)));
   return 0;
 }
 
@@ -130,24 +157,27 @@ async function main(argv: string[]): Promise<number> {
       return compare(rest);
     case 'report':
       return report(rest);
+    case 'headline':
+      return headline(rest);
     case 'bench-kernels':
       return benchKernels(rest);
     case 'help':
     case '--help':
     case '-h':
-      process.stdout.write(HELP);
+      process.stdout.write(helpText());
       return 0;
     default:
       if (first.startsWith('--')) return bench(argv);
-      process.stderr.write(`unknown command '${first}'\n\n${HELP}`);
-      return 2;
+      throw new UsageError(`unknown command '${first}' (known: ${COMMANDS.map(([c]) => c.split(' ')[0]).join(', ')})`);
   }
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`hnswlab: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(2);
+    const usage = err instanceof UsageError;
+    const hint = usage ? '\n(hnswlab help lists the commands, flags and presets)' : '';
+    process.stderr.write(`hnswlab: ${err instanceof Error ? err.message : String(err)}${hint}\n`);
+    process.exit(usage ? 2 : 1);
   },
 );

@@ -34,7 +34,8 @@ const FIGURES: Array<{ name: string; get: (c: CellResult) => number | null | und
   { name: 'QPS@0.90', get: (c) => qpsAtRecall(c, 0.9), higherIsBetter: true },
   { name: 'QPS@0.95', get: (c) => qpsAtRecall(c, 0.95), higherIsBetter: true },
   { name: 'B/vec', get: (c) => c.memory?.bytesPerVector.total, higherIsBetter: false },
-  { name: 'RSS growth', get: (c) => c.memory?.rssGrowthBytes, higherIsBetter: false },
+  { name: 'index bytes', get: (c) => c.memory?.indexBytes.total, higherIsBetter: false },
+  { name: 'peak RSS', get: (c) => c.memory?.peakRssBytes, higherIsBetter: false },
 ];
 
 const key = (c: CellResult) => `${c.library === 'hnswlab' ? '' : `${c.library} `}${c.id}`;

@@ -1,5 +1,5 @@
 import type { CellResult } from './cell-result.js';
-import { dataKey } from './matrix.js';
+import { peerKey } from './matrix.js';
 
 /** The best QPS among sweep points reaching `recall`, or null when none does (ann-benchmarks' reading of a curve). */
 export function qpsAtRecall(cell: CellResult, recall: number): number | null {
@@ -14,17 +14,22 @@ export function bestRecall(cell: CellResult): number | null {
   return s.length ? Math.max(...s.map((p) => p.recall)) : null;
 }
 
-/** The peer row built on the same data and parameters as `cell` (for usearch, the same thread count when there is one). */
+/**
+ * The peer row built on the same data and parameters as `cell`, measured on the same machine when one
+ * was (a merged report holds a peer row per runner); for usearch, the same thread count when there is one.
+ */
 export function matchingPeer(cell: CellResult, peers: readonly CellResult[], name: string): CellResult | undefined {
-  const same = peers.filter(
-    (p) =>
-      p.library === name &&
-      p.status === 'ok' &&
-      dataKey(p.spec) === dataKey(cell.spec) &&
-      p.spec.M === cell.spec.M &&
-      p.spec.efConstruction === cell.spec.efConstruction,
-  );
-  return same.find((p) => p.spec.threads === cell.spec.threads) ?? same.find((p) => p.spec.threads === 1) ?? same[0];
+  const key = peerKey(cell.spec);
+  const same = peers.filter((p) => p.library === name && p.status === 'ok' && peerKey(p.spec) === key);
+  const here = same.filter((p) => p.machine === cell.machine);
+  const pool = here.length ? here : same;
+  const t = threadsUsed(cell);
+  return pool.find((p) => threadsUsed(p) === t) ?? pool.find((p) => threadsUsed(p) === 1) ?? pool[0];
+}
+
+/** The threads a cell's build ran on: `build.threads`, or the threads asked for in reports that predate it. */
+export function threadsUsed(cell: CellResult): number {
+  return cell.build?.threads ?? cell.spec.threads;
 }
 
 /** a / b, or null when either is missing. */

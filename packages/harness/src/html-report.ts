@@ -1,209 +1,292 @@
+import { seriesKey } from './analyze.js';
 import type { BenchReport } from './bench-report.js';
 import { PHASES, type CellResult } from './cell-result.js';
-import { fmt } from './format.js';
-import { dataKey } from './matrix.js';
-import { missingLines, reportBlocks, SUMMARY_HEAD, summaryRow } from './summary-markdown.js';
-import { barChart, esc, lineChart, stackedBars, type Series } from './svg-charts.js';
-
-function cellName(c: CellResult): string {
-  return c.library === 'hnswlab'
-    ? `${c.spec.kernel}/${c.spec.strategy} t=${c.spec.threads}`
-    : `${c.kernelName ?? c.library} t=${c.spec.threads}`;
-}
-
-function dataName(c: CellResult): string {
-  return `${c.spec.dataset} n=${fmt(c.dataset?.n ?? c.spec.n)} d=${c.dataset?.dim ?? c.spec.dim} ${c.spec.metric} M=${c.spec.M} efc=${c.spec.efConstruction}`;
-}
+import { matchingPeer, ratio, threadsUsed } from './figures.js';
+import { fmt, fmtMB, fmtRatio } from './format.js';
+import { datasetLabel } from './dataset-ids.js';
+import { cellTitle, dataGroups, dataTitle, headlineLine, headlines } from './headline.js';
+import { peerKey } from './matrix.js';
+import { htmlTable } from './html-table.js';
+import { kernelStyle, strategyStyle } from './palette.js';
+import { recallPanels, sweepTable, threadWords } from './recall-panels.js';
+import { missingLines, reportBlocks, summaryTable } from './summary-markdown.js';
+import { barChart, esc, legendSwatch, lineChart, stackedBars, type Bar, type LineChartOptions, type Series } from './svg-charts.js';
 
 function figure(kind: string, caption: string, svg: string): string {
   return `<figure data-chart="${kind}">${svg}<figcaption>${esc(caption)}</figcaption></figure>`;
 }
 
-function htmlTable(head: readonly string[], rows: readonly string[][]): string {
-  const cell = (s: string) => esc(s).replace(/\*\*(.+?)\*\*/g, '<b>$1</b>');
-  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${cell(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+/** A line chart with its legend in HTML above it (wraps on a phone, never clipped). */
+function curveFigure(kind: string, caption: string, series: readonly Series[], o: LineChartOptions): string {
+  const legend = `<ul class="legend">${series.map((s, i) => `<li>${legendSwatch(s, i)} ${esc(s.name)}</li>`).join('')}</ul>`;
+  return figure(kind, caption, legend + lineChart(series, { ...o, legend: 'none' }));
 }
 
-// After layout, count the marks each chart actually drew (non-empty boxes): the headless test reads these.
-const COUNT_SCRIPT = `document.querySelectorAll('figure[data-chart]').forEach(function (f) {
-  var n = 0; f.querySelectorAll('path.series, rect.bar, rect.segment, circle').forEach(function (e) { var b = e.getBBox(); if (b.width > 0 || b.height > 0) n++; });
+/** Markdown bold to HTML, everything else escaped. */
+function prose(md: string): string {
+  return esc(md).replace(/\*\*(.+?)\*\*/g, '<b>$1</b>');
+}
+
+/** A section that is open (the first block: what the page is for) or folded (the curves' own data sets). */
+function fold(open: boolean, summary: string, body: string): string {
+  return open ? body : `<details><summary>${esc(summary)}</summary>${body}</details>`;
+}
+
+// After layout, count the marks each chart drew (non-empty boxes); folded sections are opened for the
+// count and closed again. The headless test reads data-drawn.
+const COUNT_SCRIPT = `var folded = Array.prototype.filter.call(document.querySelectorAll('details'), function (d) { return !d.open; });
+folded.forEach(function (d) { d.open = true; });
+document.querySelectorAll('figure[data-chart]').forEach(function (f) {
+  var n = 0; f.querySelectorAll('path.series, rect.bar, rect.segment, .mark').forEach(function (e) { var b = e.getBBox(); if (b.width > 0 || b.height > 0) n++; });
   f.setAttribute('data-drawn', String(n));
 });
+folded.forEach(function (d) { d.open = false; });
 document.body.setAttribute('data-rendered', 'yes');`;
 
-const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#222;max-width:1500px}
-h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;font-size:12px;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}td:first-child,th:first-child,td:nth-child(2){text-align:left}
-th{background:#f4f4f4}figure{margin:12px 12px 12px 0;display:inline-block;vertical-align:top;max-width:680px}figcaption{color:#666;font-size:12px}
+const STYLE = `*{box-sizing:border-box}body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;padding:16px;color:#1a1a1a;max-width:1400px}
+h1{font-size:22px;margin:4px 0}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd}h3{font-size:15px;margin:20px 0 6px}
+.meta{color:#555;font-size:13px;overflow-wrap:anywhere}code{background:#f3f3f3;padding:1px 4px}
+.note{background:#fff4e0;border-left:4px solid #E69F00;padding:8px 12px;margin:10px 0}
+.headline{border-left:4px solid #0072B2;background:#f2f7fb;padding:10px 14px;margin:10px 0}.headline.main{font-size:16px}
+.panels{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px}.cols{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:16px;align-items:start}
+figure{margin:0;min-width:0}figcaption{color:#555;font-size:12px}svg.chart{width:100%;height:auto;display:block}
 svg .title{font-weight:600;font-size:13px}svg .tick,svg .legend{font-size:11px;fill:#333}svg .inbar{font-size:10px;fill:#fff}
-svg .grid{stroke:#eee}svg .axis{stroke:#333}svg .axis-label{font-size:12px;fill:#333}.meta{color:#555}code{background:#f4f4f4;padding:1px 4px}
-.flag{color:#b00;font-weight:600}`;
+svg .grid{stroke:#eee}svg .axis{stroke:#333}svg .axis-label{font-size:12px;fill:#333}
+ul.legend{list-style:none;padding:0;margin:6px 0;display:flex;flex-wrap:wrap;gap:4px 16px;font-size:13px}ul.legend li{display:flex;align-items:center;gap:6px}
+.scroll{overflow-x:auto;max-width:100%}table{border-collapse:collapse;font-size:12px;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 6px;text-align:right;white-space:nowrap}
+td:first-child,th:first-child,td:nth-child(2){text-align:left}th{background:#f4f4f4}
+details{margin:8px 0}summary{cursor:pointer;color:#0072B2}.flag{color:#D55E00;font-weight:600}
+@media (max-width:600px){body{padding:10px;font-size:14px}.panels,.cols{grid-template-columns:1fr}.headline.main{font-size:15px}}`;
+
+/** Build speed of one data set: a bar per build (colour: strategy, or kernel where the strategy is one), peers grey, hnswlib-node as a reference line. */
+function buildFigure(report: BenchReport, cells: readonly CellResult[], peers: readonly CellResult[]): string {
+  const hnswlib = matchingPeer(cells[0], report.peers, 'hnswlib-node');
+  const byStrategy = cells.some((x) => x.spec.strategy !== cells[0].spec.strategy);
+  const bars: Bar[] = cells.map((c) => {
+    const r = ratio(c.build!.vectorsPerSecond, matchingPeer(c, report.peers, 'hnswlib-node')?.build?.vectorsPerSecond);
+    return {
+      label: buildName(c),
+      value: c.build!.vectorsPerSecond,
+      text: `${fmt(c.build!.vectorsPerSecond)} vec/s${r !== null ? ` (${fmtRatio(r)})` : ''}`,
+      color: byStrategy ? strategyStyle(c.spec.strategy).color : kernelStyle(c.spec.kernel).color,
+    };
+  });
+  for (const p of peers)
+    bars.push({ label: buildName(p), value: p.build!.vectorsPerSecond, text: `${fmt(p.build!.vectorsPerSecond)} vec/s`, reference: true });
+  const title = dataTitle(cells[0]);
+  const svg = barChart(bars, {
+    title: `Build vectors/s · ${datasetLabel(cells[0].spec.dataset)} ${fmt(cells[0].dataset?.n ?? cells[0].spec.n)}×${cells[0].dataset?.dim ?? cells[0].spec.dim}`,
+    unit: 'vec/s',
+    reference: hnswlib?.build ? { value: hnswlib.build.vectorsPerSecond, label: `${cellTitle(hnswlib)}, 1 thread` } : undefined,
+  });
+  return figure(
+    'build-speed',
+    `${title}: vectors inserted per second into an empty index (higher is better), with each build's thread count; (×): ratio to hnswlib-node on the same data and machine; grey: peers`,
+    svg,
+  );
+}
+
+/** A build's name with its thread count, for chart labels. */
+function buildName(c: CellResult): string {
+  return `${cellTitle(c)} · ${threadWords(threadsUsed(c))}`;
+}
 
 /**
- * A self-contained HTML report (inline SVG, inline CSS, no network): summary tables, recall–QPS curves
- * per data set, build vectors/s by kernel × strategy with the peers, phase-share stacked bars, memory,
- * the dimension-scaling and the scale curves. The report JSON is embedded for tools.
+ * A self-contained HTML report (inline SVG and CSS, no network) that answers at a glance: a headline
+ * per data set; recall–QPS as small multiples (a panel per kernel, strategies as colours, peers
+ * dashed, Pareto frontiers with dominated settings faint, logit recall axis); build speed against
+ * hnswlib-node; phase shares; memory; the dimension and scale curves; then the tables. Colours are
+ * Okabe–Ito with a marker shape per series; every label carries its unit and thread count. The
+ * report JSON is embedded for tools.
  */
 export function htmlReport(report: BenchReport): string {
   const body: string[] = [];
-  body.push(`<h1>hnswlab bench${report.preset ? ` — preset ${esc(report.preset)}` : ''}</h1>`);
+  body.push(`<h1>hnswlab bench${report.preset ? ` · preset ${esc(report.preset)}` : ''}</h1>`);
+  const m = report.machine;
   body.push(
-    `<p class="meta">${esc(report.machine.cpuModel)} × ${report.machine.cpus} · ${fmt(report.machine.totalMemoryBytes / 2 ** 30)} GiB · Node ${esc(report.node.version)} · commit <code>${esc(report.gitCommit ?? 'unknown')}</code> · ${esc(report.createdAt)} · ${fmt(report.wallSeconds)} s<br><code>${esc(report.command)}</code></p>`,
+    `<p class="meta">${esc(m.cpuModel)} × ${m.cpus} · ${fmt(m.totalMemoryBytes / 2 ** 30)} GiB · Node ${esc(report.node.version)} · ` +
+      `commit <code>${esc(report.gitCommit ?? 'unknown')}</code> · ${esc(report.createdAt)} · ${fmt(report.wallSeconds)} s<br>` +
+      `<code>${esc(report.command)}</code></p>`,
   );
+  for (const n of report.notes ?? []) body.push(`<p class="note">${esc(n)}</p>`);
 
-  body.push('<h2>Summary</h2>');
-  for (const { name, rows } of reportBlocks(report)) {
-    body.push(`<h3>${esc(name)}</h3>`);
+  const blockNames = reportBlocks(report).map((b) => b.name);
+  const isFirst = (c: CellResult) => (report.blocks[c.id] ?? 'main') === blockNames[0];
+  const groups = dataGroups(report);
+  const peersOf = (cells: readonly CellResult[]) =>
+    report.peers.filter((p) => p.status === 'ok' && peerKey(p.spec) === peerKey(cells[0].spec));
+
+  body.push('<h2 id="headlines">At a glance</h2>');
+  const heads = headlines(report);
+  for (const h of heads.filter((x) => x.block === blockNames[0])) body.push(`<p class="headline main">${prose(headlineLine(h))}</p>`);
+  const rest = heads.filter((x) => x.block !== blockNames[0]);
+  if (rest.length)
+    body.push(
+      fold(
+        false,
+        `headlines of the curves' data sets (${[...new Set(rest.map((h) => h.block))].join(', ')})`,
+        rest.map((h) => `<p class="headline">${prose(headlineLine(h))}</p>`).join(''),
+      ),
+    );
+  if (report.shards && report.shards.length > 1)
     body.push(
       htmlTable(
-        SUMMARY_HEAD,
-        rows.map((c) => summaryRow(c, report.peers)),
+        ['shard', 'machine', 'CPU', 'memory', 'cells measured', 'wall'],
+        report.shards.map((sh) => [
+          `${sh.index}/${sh.count}`,
+          sh.machine?.label ?? '?',
+          sh.machine ? `${sh.machine.cpuModel} × ${sh.machine.cpus}` : '?',
+          sh.machine ? `${fmt(sh.machine.totalMemoryBytes / 2 ** 30)} GiB` : '?',
+          String(report.cells.filter((c) => c.machine === sh.machine?.label).length),
+          sh.wallSeconds !== undefined ? `${fmt(sh.wallSeconds)} s` : '?',
+        ]),
       ),
     );
+
+  body.push('<h2 id="recall-qps">Search: queries per second against recall</h2>');
+  body.push(
+    '<p>Up and to the right is better. Each line is one build’s Pareto frontier over its ef sweep (faint marks: dominated ef ' +
+      'settings); search runs on 1 thread, and the legend says how many threads built each graph. Dashed: the peers, on the same ' +
+      'data and machine.</p>',
+  );
+  for (const cells of groups) {
+    const peers = peersOf(cells);
+    const { legend, panels } = recallPanels(cells, peers);
+    const title = dataTitle(cells[0]);
+    const figures = panels.map((p) => figure('recall-qps', `${title}: ${p.title}`, p.svg)).join('');
+    const table = `<details><summary>every sweep point (table)</summary>${sweepTable([...cells, ...peers])}</details>`;
+    const section = `<h3>${esc(title)}</h3>${legend}<div class="panels">${figures}</div>${table}`;
+    body.push(fold(isFirst(cells[0]), `${title} (${report.blocks[cells[0].id] ?? 'main'} block)`, section));
   }
 
-  const missing = missingLines(report);
-  if (missing.length) body.push(`<h3>Missing</h3><ul>${missing.map((m) => `<li>${esc(m)}</li>`).join('')}</ul>`);
-
-  const all = [...report.cells, ...report.peers].filter((c) => c.status === 'ok');
-  const groups = new Map<string, CellResult[]>();
-  for (const c of all) {
-    const k = dataKey(c.spec) + `|${c.spec.M}|${c.spec.efConstruction}`;
-    if (!groups.has(k)) groups.set(k, []);
-    groups.get(k)!.push(c);
-  }
-
-  body.push('<h2 id="recall-qps">Recall–QPS (the ann-benchmarks view: up and to the right is better)</h2>');
-  for (const cells of groups.values()) {
-    const series: Series[] = cells.map((c) => ({
-      name: cellName(c),
-      dashed: c.library !== 'hnswlab',
-      points: (c.search ?? []).map((p) => [p.recall, p.qps] as [number, number]),
-    }));
-    body.push(
-      figure(
-        'recall-qps',
-        `${dataName(cells[0])}: recall@${cells[0].spec.k} (by distance) against single-thread QPS over the ef sweep; dashed: peers`,
-        lineChart(series, {
-          title: `Recall–QPS · ${dataName(cells[0])}`,
-          xLabel: `recall@${cells[0].spec.k}`,
-          yLabel: 'queries / s',
-          logY: true,
-          xMax: 1,
-        }),
-      ),
-    );
-  }
-
-  body.push('<h2 id="build-speed">Build speed by kernel × strategy</h2>');
-  for (const cells of groups.values()) {
-    const bars = cells.map((c) => ({ label: cellName(c), value: c.build!.vectorsPerSecond, reference: c.library !== 'hnswlab' }));
-    body.push(
-      figure(
-        'build-speed',
-        `${dataName(cells[0])}: vectors inserted per second (grey: peers, same data and parameters, same run)`,
-        barChart(bars, { title: `Build vectors/s · ${dataName(cells[0])}`, unit: 'vectors/s' }),
-      ),
-    );
-  }
-
+  body.push('<h2 id="build">Build: speed, where the time goes, memory</h2>');
   const phased = report.cells.filter((c) => c.status === 'ok' && c.build?.phaseShares);
-  if (phased.length) {
-    body.push('<h2 id="phases">Where insert time goes</h2>');
-    const rows = phased.map((c) => ({
-      label: `${cellName(c)} · ${c.spec.dataset} ${c.dataset?.n ?? c.spec.n}×${c.dataset?.dim ?? c.spec.dim}`,
+  const withMem = [...report.cells, ...report.peers].filter((c) => c.status === 'ok' && c.memory);
+  for (const name of blockNames) {
+    const figs: string[] = [];
+    const inBlock = (c: CellResult) => (report.blocks[c.id] ?? 'main') === name;
+    for (const cells of groups.filter((g) => inBlock(g[0]))) figs.push(buildFigure(report, cells, peersOf(cells)));
+    const rows = phased.filter(inBlock).map((c) => ({
+      label: `${buildName(c)} · ${fmt(c.dataset?.n ?? c.spec.n)}×${c.dataset?.dim ?? c.spec.dim}`,
       shares: c.build!.phaseShares as Record<string, number>,
     }));
-    body.push(
-      figure(
-        'phase-shares',
-        'Share of instrumented insert time per phase (core phase timers, summed over threads). Neighbour search is the headline bottleneck.',
-        stackedBars(rows, PHASES, { title: 'Phase shares of insert time' }),
-      ),
-    );
-  }
-
-  const withMem = all.filter((c) => c.memory);
-  if (withMem.length) {
-    body.push('<h2 id="memory">Memory</h2>');
-    const rows = withMem.map((c) => {
-      const b = c.memory!.bytesPerVector;
-      const t = b.total || 1;
-      return {
-        label: `${cellName(c)} · ${c.spec.dataset} ${c.memory!.vectors}×${c.dataset?.dim ?? c.spec.dim} (${fmt(b.total)} B/vec, ${c.memory!.indexToRawRatio.toFixed(2)}× raw)`,
-        shares: { vectors: b.vectors / t, graph: b.graph / t, other: b.other / t },
-      };
-    });
-    body.push(
-      figure(
-        'memory',
-        'Index bytes per vector split into vectors, graph and other (peers: serialised size, vectors = raw floats). RSS growth is in the tables.',
-        stackedBars(rows, ['vectors', 'graph', 'other'], { title: 'Bytes per vector', width: 900 }),
-      ),
-    );
-  }
-
-  if (report.analysis.dims.length) {
-    body.push('<h2 id="dims">Dimension scaling</h2>');
-    const dims = report.analysis.dims;
-    body.push(
-      figure(
-        'dims',
-        'Build vectors/s against dimension, per kernel × strategy (log–log)',
-        lineChart(
-          dims.map((d) => ({
-            name: d.series,
-            dashed: d.library !== 'hnswlab',
-            points: d.points.map((p) => [p.dim, p.vectorsPerSecond] as [number, number]),
-          })),
-          { title: 'Build vectors/s vs dimension', xLabel: 'dimension', yLabel: 'vectors / s', logX: true, logY: true },
-        ),
-      ),
-    );
-    const shares = dims.filter((d) => d.points.some((p) => p.neighborSearchShare !== null));
-    if (shares.length)
-      body.push(
+    if (rows.length)
+      figs.push(
         figure(
-          'dims-share',
-          'Neighbour-search share of insert time against dimension',
-          lineChart(
-            shares.map((d) => ({
-              name: d.series,
-              points: d.points
-                .filter((p) => p.neighborSearchShare !== null)
-                .map((p) => [p.dim, p.neighborSearchShare! * 100] as [number, number]),
-            })),
-            { title: 'Neighbour-search share vs dimension', xLabel: 'dimension', yLabel: '% of insert time', logX: true },
-          ),
+          'phase-shares',
+          'Share of instrumented insert time per phase, in % of the time summed over the build’s threads (core phase timers)',
+          stackedBars(rows, PHASES, { title: `Phase shares of insert time · ${name}` }),
         ),
       );
+    const keys = new Set(report.cells.filter(inBlock).map((c) => peerKey(c.spec)));
+    const mem = withMem
+      .filter((c) => keys.has(peerKey(c.spec)) && (c.library !== 'hnswlab' || inBlock(c)))
+      .map((c) => {
+        const b = c.memory!.bytesPerVector;
+        const t = b.total || 1;
+        return {
+          label: `${buildName(c)}: ${fmt(b.total)} B/vec, ${fmtMB(c.memory!.indexBytes.total)} MB`,
+          shares: { vectors: b.vectors / t, graph: b.graph / t, other: b.other / t },
+        };
+      });
+    if (mem.length)
+      figs.push(
+        figure(
+          'memory',
+          'Index bytes per vector split into vectors, graph and other, with the index’s total MB (peers: serialised size, ' +
+            'vectors = raw floats). The process’s peak RSS during each build is in the tables.',
+          stackedBars(mem, ['vectors', 'graph', 'other'], { title: `Index bytes per vector, by part · ${name}` }),
+        ),
+      );
+    if (figs.length)
+      body.push(fold(name === blockNames[0], `${name} block`, `<h3>${esc(name)} block</h3><div class="cols">${figs.join('')}</div>`));
+  }
+
+  const curveName = (series: string, library: string, without: 'n' | 'dim') => {
+    const c = [...report.cells, ...report.peers].find(
+      (x) => x.library === library && x.status === 'ok' && seriesKey(x, without) === series,
+    );
+    return c ? buildName(c) : series;
+  };
+  const curveStyle = (series: string, library: string) =>
+    library === 'hnswlab' ? kernelStyle(series.split('/')[0]) : { dashed: true, color: library === 'hnswlib-node' ? '#000000' : undefined };
+  if (report.analysis.dims.length) {
+    body.push('<h2 id="dims">Dimension curve</h2>');
+    const dims = report.analysis.dims;
+    const data = (d: (typeof dims)[number]) => d.series.split(' ').slice(1, 3).join(' ');
+    const shares = dims.filter((d) => d.points.some((p) => p.neighborSearchShare !== null));
+    body.push(
+      '<div class="panels">' +
+        curveFigure(
+          'dims',
+          `Build vectors/s against dimension (log–log), ${[...new Set(dims.map(data))].join('; ')}`,
+          dims.map((d) => ({
+            name: curveName(d.series, d.library, 'dim'),
+            ...curveStyle(d.series, d.library),
+            points: d.points.map((p) => [p.dim, p.vectorsPerSecond] as [number, number]),
+          })),
+          { title: 'Build vectors/s against dimension', xLabel: 'dimension', yLabel: 'vectors/s (log)', x: 'log', y: 'log' },
+        ) +
+        (shares.length
+          ? curveFigure(
+              'dims-share',
+              'Neighbour-search share of insert time against dimension: the distance kernel’s part of the work',
+              shares.map((d) => ({
+                name: curveName(d.series, d.library, 'dim'),
+                ...curveStyle(d.series, d.library),
+                points: d.points
+                  .filter((p) => p.neighborSearchShare !== null)
+                  .map((p) => [p.dim, p.neighborSearchShare! * 100] as [number, number]),
+              })),
+              { title: 'Neighbour-search share against dimension', xLabel: 'dimension', yLabel: '% of insert time', x: 'log' },
+            )
+          : '') +
+        '</div>',
+    );
   }
 
   if (report.analysis.scale.length) {
     body.push('<h2 id="scale">Scale curve</h2>');
     const sc = report.analysis.scale;
     body.push(
-      figure(
-        'scale',
-        'Microseconds per insert against n (log x): flat or ∝ log n is healthy; a straight rise on this axis is a super-linear term',
-        lineChart(
+      '<div class="panels">' +
+        curveFigure(
+          'scale',
+          'Microseconds per insert against n (log x): flat or ∝ log n is healthy; a straight rise on this axis is a super-linear term',
           sc.map((s) => ({
-            name: `${s.series} (n^${s.timeExponent.toFixed(2)})`,
-            dashed: s.library !== 'hnswlab',
+            name: `${curveName(s.series, s.library, 'n')} (time ∝ n^${s.timeExponent.toFixed(2)})`,
+            ...curveStyle(s.series, s.library),
             points: s.points.map((p) => [p.n, p.microsecondsPerInsert] as [number, number]),
           })),
-          { title: 'Per-insert cost vs n', xLabel: 'n (vectors)', yLabel: 'µs / insert', logX: true },
-        ),
-      ),
+          { title: 'Per-insert cost against n', xLabel: 'n (vectors in the index)', yLabel: 'µs per insert (wall)', x: 'log' },
+        ) +
+        '</div>',
     );
     const flagged = sc.filter((s) => s.superlinear);
+    const withdrawn = sc.filter((s) => !s.superlinear && s.reason?.startsWith('not flagged'));
     body.push(
       flagged.length
         ? `<p class="flag">Super-linear growth: ${flagged.map((s) => `${esc(s.series)}: ${esc(s.reason ?? '')}`).join('; ')}</p>`
-        : '<p>No series grows faster than n log n allows.</p>',
+        : '<p>No series of ours grows faster than n log n allows, or than hnswlib-node on the same data.</p>',
     );
+    for (const s of withdrawn) body.push(`<p class="meta">${esc(s.series)}: ${esc(s.reason ?? '')}</p>`);
   }
 
+  body.push('<h2 id="tables">Tables</h2>');
+  body.push(
+    '<p class="meta">t: threads the build ran on (sequential and batched run on 1); QPS on 1 thread, best of 3 passes; × hnswlib: ' +
+      'ratio to hnswlib-node on the same data and machine; index MB: the index’s own bytes; peak RSS: the process’s resident peak ' +
+      'during the build, (+) its rise above where the build started.</p>',
+  );
+  for (const { name, rows } of reportBlocks(report)) {
+    const t = summaryTable(report, rows);
+    body.push(`<h3>${esc(name)}</h3>`, htmlTable(t.head, t.rows));
+  }
+  const missing = missingLines(report);
+  if (missing.length) body.push(`<h3>Missing</h3><ul>${missing.map((m) => `<li>${esc(m)}</li>`).join('')}</ul>`);
+
   const json = JSON.stringify(report).replace(/</g, '\\u003c');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>hnswlab bench</title><style>${STYLE}</style></head><body>${body.join('\n')}<script type="application/json" id="report">${json}</script><script>${COUNT_SCRIPT}</script></body></html>\n`;
+  const head = `<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>hnswlab bench</title>`;
+  const scripts = `<script type="application/json" id="report">${json}</script><script>${COUNT_SCRIPT}</script>`;
+  return `<!doctype html><html lang="en"><head>${head}<style>${STYLE}</style></head><body>${body.join('\n')}${scripts}</body></html>\n`;
 }

@@ -13,18 +13,33 @@ export { memoryResult } from './memory-result.js';
 export { runPeerCell } from './run-peer-cell.js';
 export { loadPeer, PEER_INSTALL_HINT } from './peers/load-peer.js';
 export { PEER_NAMES, type Peer, type PeerBuildOptions, type PeerIndex, type PeerName } from './peers/peer.js';
-export { KERNEL_MODULES, KernelUnavailableError, fastestKernel, loadKernel } from './load-kernel.js';
-export { loadStrategies, strategyUnavailable } from './load-strategies.js';
+export { KERNEL_MODULES, KernelUnavailableError, fastestKernel, isKernelName, loadKernel } from './load-kernel.js';
+export { loadStrategies, strategyUnavailable, checkStrategyNames } from './load-strategies.js';
 export { ModuleUnavailableError, importOptional } from './import-optional.js';
 export { forceGc, gcFunction } from './force-gc.js';
 export { groundTruth, type GroundTruth } from './ground-truth.js';
 export { prepareData, clearPreparedData, type DataKey, type PreparedData } from './prepare-data.js';
 export { measureSearch, quantile, SEARCH_PASSES, type SearchTarget } from './measure-search.js';
 export { cacheDir } from '@hnswlab/datasets';
-export { expandMatrix, shardJobs, dataKey, jobCost, type Job, type MatrixBlock } from './matrix.js';
+export { expandMatrix, shardJobs, dataKey, peerKey, jobCost, type Job, type MatrixBlock } from './matrix.js';
 export { PRESETS } from './presets.js';
 export { runMatrix, planMatrix, bestKernel, peerStatus, assembleReport, type RunMatrixOptions } from './run-matrix.js';
-export { parseBenchArgs, BENCH_FLAGS, type BenchArgs } from './parse-bench-args.js';
+export { parseBenchArgs, parseFlags, type BenchArgs } from './parse-bench-args.js';
+export { BENCH_FLAGS, type BenchFlag } from './bench-flags.js';
+export { UsageError } from './usage-error.js';
+export {
+  ALL_ROWS,
+  ANN_DATASETS,
+  NAMED_DATASETS,
+  annDir,
+  datasetLabel,
+  naturalMetric,
+  resolveDatasetId,
+  splitDatasets,
+} from './dataset-ids.js';
+export { offlineBlocks } from './offline-blocks.js';
+export { peakRss, resetPeakRss } from './peak-rss.js';
+export { HEADLINE_RECALL, headlineLine, headlineMarkdown, headlines, type Headline } from './headline.js';
 export { commandLine, gitCommit, machineInfo, type BenchReport, type MachineInfo, type PeerStatus } from './bench-report.js';
 export {
   scaleCurves,
@@ -37,13 +52,13 @@ export {
   type DimCurve,
   type ScaleCurve,
 } from './analyze.js';
-export { summaryMarkdown, summaryRow, reportBlocks, missingLines, SUMMARY_HEAD } from './summary-markdown.js';
+export { summaryMarkdown, summaryRow, summaryTable, machinesOf, reportBlocks, missingLines, SUMMARY_HEAD } from './summary-markdown.js';
 export { htmlReport } from './html-report.js';
 export { writeReports } from './write-reports.js';
 export { readReport } from './read-report.js';
 export { mergeReports } from './merge-reports.js';
 export { compareReports, comparisonMarkdown, type Comparison, type FigureChange } from './compare-reports.js';
-export { qpsAtRecall, bestRecall, matchingPeer } from './figures.js';
+export { qpsAtRecall, bestRecall, matchingPeer, threadsUsed } from './figures.js';
 export { ensureGlove } from './ensure-glove.js';
 export { Progress } from './progress.js';
 export { Journal, jobKey } from './journal.js';

@@ -10,6 +10,16 @@ export const KERNEL_MODULES: Readonly<Record<string, string>> = {
   native: '@hnswlab/kernels-native',
 };
 
+/** Whether `name` can name a kernel: a short name, 'best', or something shaped like a module specifier or path. */
+export function isKernelName(name: string): boolean {
+  return (
+    Object.hasOwn(KERNEL_MODULES, name) ||
+    name === 'best' ||
+    /^(\.{1,2}[\\/]|[\\/]|[a-zA-Z]:[\\/]|file:|@)/.test(name) ||
+    name.includes('/')
+  );
+}
+
 /** A kernel that cannot be used here; `message` starts with "unavailable: " and says why. */
 export class KernelUnavailableError extends ModuleUnavailableError {
   constructor(

@@ -1,5 +1,7 @@
 import { listStrategies } from '@hnswlab/core';
 import { importOptional } from './import-optional.js';
+import { PRESETS } from './presets.js';
+import { UsageError } from './usage-error.js';
 
 let loaded: Promise<string | undefined> | undefined;
 
@@ -27,4 +29,18 @@ export async function strategyUnavailable(name: string): Promise<string | undefi
   const why = await loadStrategies();
   if (listStrategies().includes(name)) return undefined;
   return `strategy '${name}' is not registered (registered: ${listStrategies().join(', ')})${why ? `; @hnswlab/strategies: ${why}` : ''}`;
+}
+
+/**
+ * Refuse strategy names that are neither registered nor part of a preset, naming the known ones. A
+ * preset's strategy whose package did not load is kept: its row says why it is unavailable.
+ */
+export async function checkStrategyNames(names: readonly string[]): Promise<void> {
+  const why = await loadStrategies();
+  const known = new Set([...listStrategies(), ...Object.values(PRESETS).flatMap((p) => p.blocks.flatMap((b) => b.strategies))]);
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length)
+    throw new UsageError(
+      `unknown strategy '${unknown[0]}' (known: ${[...known].join(', ')}${why ? `; @hnswlab/strategies did not load: ${why}` : ''})`,
+    );
 }

@@ -25,6 +25,11 @@ export interface MatrixBlock {
   repeat: number;
   /** Peers to run beside each distinct data set of the block. */
   peers: PeerName[];
+  /**
+   * What the block runs instead when its data cannot be installed here (GloVe without the network):
+   * these fields replace the block's, and the report says so.
+   */
+  offline?: Pick<MatrixBlock, 'datasets' | 'dims' | 'metric'>;
 }
 
 /** One unit of work: an hnswlab cell or a peer reference row. */
@@ -90,12 +95,34 @@ export function expandMatrix(blocks: readonly MatrixBlock[]): Job[] {
   return jobs;
 }
 
-/** The jobs of shard `index` (1-based) of `count`: every count-th job, so each shard gets a mix of sizes. */
+/** The key a peer row serves: cells with the same data and build parameters compare against it. */
+export function peerKey(s: CellSpec): string {
+  return `${dataKey(s)}|${s.M}|${s.efConstruction}`;
+}
+
+/**
+ * The jobs of shard `index` (1-based) of `count`. The hnswlab cells are dealt out by estimated cost,
+ * largest first, each to the shard with the least so far (ties to the lower shard), so shards take
+ * about the same time; each shard then also runs the peer rows of every data set it has cells of, so
+ * a ratio to a peer always compares two figures measured on one machine. A peer row can therefore run
+ * on several shards; every cell runs on exactly one. Jobs keep the matrix order.
+ */
 export function shardJobs(jobs: readonly Job[], index: number, count: number): Job[] {
   if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 1 || index > count) {
     throw new RangeError(`--shard must be i/n with 1 ≤ i ≤ n, got ${index}/${count}`);
   }
-  return jobs.filter((_, j) => j % count === index - 1);
+  const load = new Array<number>(count).fill(0);
+  const owner = new Map<Job, number>();
+  const cells = jobs.filter((j) => j.kind === 'cell');
+  const order = cells.map((job, i) => ({ job, i, cost: jobCost(job) })).sort((a, b) => b.cost - a.cost || a.i - b.i);
+  for (const { job, cost } of order) {
+    let s = 0;
+    for (let t = 1; t < count; t++) if (load[t] < load[s]) s = t;
+    load[s] += cost;
+    owner.set(job, s + 1);
+  }
+  const mine = new Set(cells.filter((j) => owner.get(j) === index).map((j) => peerKey(j.spec)));
+  return jobs.filter((j) => (j.kind === 'cell' ? owner.get(j) === index : mine.has(peerKey(j.spec))));
 }
 
 /** A rough relative cost of a job (∝ n log n · efConstruction · dim), for the ETA. */

@@ -1,7 +1,11 @@
 import type { IndexStats } from '@hnswlab/core';
 import type { MemoryResult } from './cell-result.js';
 
-/** Memory figures from the index's own account and the process's growth across the build. */
+/**
+ * Memory figures from the index's own account, the process's peak resident set during the build, and
+ * its growth across the build (kept in the JSON; a growth can be negative when the build frees
+ * earlier garbage, so reports show the index bytes and the peak instead).
+ */
 export function memoryResult(
   stats: Pick<IndexStats, 'bytes'>,
   n: number,
@@ -9,6 +13,7 @@ export function memoryResult(
   before: NodeJS.MemoryUsage,
   after: NodeJS.MemoryUsage,
   gcForced: boolean,
+  peak: { bytes: number; scope: 'interval' | 'process' },
 ): MemoryResult {
   const { vectors, graph, other } = stats.bytes;
   const total = vectors + graph + other;
@@ -20,6 +25,9 @@ export function memoryResult(
     bytesPerVector: { vectors: vectors / n, graph: graph / n, other: other / n, total: total / n },
     rawVectorBytes: raw,
     indexToRawRatio: total / raw,
+    peakRssBytes: peak.bytes,
+    peakRssScope: peak.scope === 'interval' ? 'build' : 'process',
+    rssBeforeBytes: before.rss,
     rssGrowthBytes: rss,
     externalGrowthBytes: after.external - before.external,
     arrayBuffersGrowthBytes: after.arrayBuffers - before.arrayBuffers,

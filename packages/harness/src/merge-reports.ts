@@ -1,20 +1,34 @@
 import type { BenchReport } from './bench-report.js';
 import { commandLine } from './bench-report.js';
+import type { CellResult } from './cell-result.js';
 import { assembleReport } from './run-matrix.js';
 
+/** A result's identity in a merge: a cell runs once (a rerun replaces it); a peer row once per machine (each shard measures its own). */
+function mergeKey(c: CellResult): string {
+  return c.library === 'hnswlab' ? `${c.library}|${c.id}` : `${c.library}|${c.id}|${c.machine ?? ''}`;
+}
+
 /**
- * Join shard reports (or any reports) into one: cells in shard order, duplicates (same id and library,
- * e.g. a shard run twice) keep the later one; analysis recomputed over everything. Machine, Node and
- * commit are the first report's; a mismatch among shards is listed in `shards` for the reader.
+ * Join shard reports (or any reports) into one: results in shard order; a cell present twice (a shard
+ * run twice) keeps the later one, a peer row is kept once per machine; analysis recomputed over
+ * everything. `shards` lists every input with the machine that ran it, and every result keeps its
+ * `machine`, so the merged report says which runner measured what. `machine`, Node and commit at the
+ * top are the first report's.
  */
 export function mergeReports(reports: readonly BenchReport[], command = commandLine()): BenchReport {
   if (reports.length === 0) throw new RangeError('merge needs at least one report');
   const ordered = [...reports].sort((a, b) => (a.shard?.index ?? 0) - (b.shard?.index ?? 0));
-  const byId = new Map<string, BenchReport['cells'][number]>();
+  const byKey = new Map<string, CellResult>();
   const blocks: Record<string, string> = {};
+  const notes: string[] = [];
   for (const r of ordered) {
-    for (const c of [...r.cells, ...r.peers]) byId.set(`${c.library}|${c.id}`, c);
+    for (const c of [...r.cells, ...r.peers]) {
+      const result = { ...c, machine: c.machine ?? r.machine.label };
+      byKey.delete(mergeKey(result));
+      byKey.set(mergeKey(result), result);
+    }
     Object.assign(blocks, r.blocks);
+    for (const n of r.notes ?? []) if (!notes.includes(n)) notes.push(n);
   }
   const first = ordered[0];
   const peerStatus = new Map(first.peerStatus.map((p) => [p.name, p]));
@@ -32,10 +46,13 @@ export function mergeReports(reports: readonly BenchReport[], command = commandL
       count: r.shard?.count ?? 1,
       createdAt: r.createdAt,
       gitCommit: r.gitCommit,
+      machine: r.machine,
+      wallSeconds: r.wallSeconds,
     })),
     wallSeconds: ordered.reduce((a, r) => a + r.wallSeconds, 0),
     peerStatus: [...peerStatus.values()],
     blocks,
-    results: [...byId.values()],
+    notes,
+    results: [...byKey.values()],
   });
 }

@@ -1,7 +1,10 @@
-import type { Metric } from '@hnswlab/core';
+import { parseArgs } from 'node:util';
+import { BENCH_FLAGS } from './bench-flags.js';
+import { ALL_ROWS, annDownloadHint, naturalMetric, resolveDatasetId } from './dataset-ids.js';
+import { isKernelName, KERNEL_MODULES } from './load-kernel.js';
 import type { MatrixBlock } from './matrix.js';
-import { PEER_NAMES, type PeerName } from './peers/peer.js';
-import { PRESETS } from './presets.js';
+import { GRID_TEMPLATE, PRESETS } from './presets.js';
+import { UsageError } from './usage-error.js';
 
 /** What `hnswlab bench` was asked to do. */
 export interface BenchArgs {
@@ -15,145 +18,151 @@ export interface BenchArgs {
   resume: boolean;
   /** Progress output: 'auto' (bar on a TTY), 'plain', 'none'. */
   progress: 'auto' | 'plain' | 'none';
+  /** What the reader of the report must know about the matrix (files of a preset that are absent). */
+  notes: string[];
 }
 
-/** The flags of `hnswlab bench`, for the help text. */
-export const BENCH_FLAGS: ReadonlyArray<[string, string]> = [
-  ['--preset NAME', `a named matrix: ${Object.keys(PRESETS).join(', ')} (default: default)`],
-  ['--kernels LIST', 'js,wasm,native, best, or module specifiers'],
-  ['--strategies LIST', 'sequential,batched,parallel,segmented,rounds'],
-  ['--datasets LIST', 'clustered,uniform,glove, fvecs:BASE[,QUERIES[,GT]], bvecs:…, npy:BASE[,QUERIES], hdf5:FILE'],
-  ['--sizes LIST', 'n values, e.g. 10000,100000 (k and M suffixes work: 10k,1M)'],
-  ['--dims LIST', 'dimensions of synthetic data, e.g. 32,128,512'],
-  ['--metric NAME', 'l2 | cosine | ip'],
-  ['--M N', 'links per node (level 0 keeps 2M)'],
-  ['--ef-construction N', 'build beam width'],
-  ['--ef LIST', 'search sweep, e.g. 10,20,40,80'],
-  ['--k N', 'neighbours per query (recall@k)'],
-  ['--queries N', 'queries per data set'],
-  ['--threads LIST', 'worker threads for parallel strategies, e.g. 1,2'],
-  ['--repeat N', 'timed builds per cell (median reported)'],
-  ['--seed N', 'data, query and level seed'],
-  ['--peers LIST', 'hnswlib-node,usearch or none'],
-  ['--shard i/n', 'run the i-th of n slices of the job list (join with hnswlab merge)'],
-  ['--out DIR', 'where bench.json, bench.md and bench.html go (default bench-out)'],
-  ['--no-install', 'do not install GloVe on demand; print the command instead'],
-  ['--resume', 'skip the jobs an interrupted run with the same --out already finished'],
-  ['--progress MODE', 'auto | plain | none'],
-];
-
-const GRID = {
-  '--kernels': 'kernels',
-  '--strategies': 'strategies',
-  '--datasets': 'datasets',
-  '--sizes': 'sizes',
-  '--dims': 'dims',
-} as const;
-
-function count(s: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(s.trim());
-  if (!m) throw new RangeError(`${flag}: '${s}' is not a number`);
-  const v = Number(m[1]) * (m[2].toLowerCase() === 'k' ? 1e3 : m[2].toLowerCase() === 'm' ? 1e6 : 1);
-  if (!Number.isInteger(v) || v < 0) throw new RangeError(`${flag}: '${s}' is not a whole number`);
-  return v;
+/**
+ * The parseArgs options of a flag table: every flag with a value is a string that may repeat
+ * (`--datasets a --datasets b` is `--datasets a,b`), every switch a boolean.
+ */
+export function parseArgsOptions(flags: ReadonlyArray<{ name: string; arg?: string }>) {
+  return Object.fromEntries(
+    flags.map((f) => [f.name, f.arg ? ({ type: 'string', multiple: true } as const) : ({ type: 'boolean' } as const)]),
+  );
 }
 
-function list(s: string): string[] {
-  return s
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
+/** parseArgs over `argv` with the table's flags; a bad command line is a UsageError. */
+export function parseFlags(
+  argv: readonly string[],
+  flags: ReadonlyArray<{ name: string; arg?: string }>,
+  positionals = false,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  let parsed;
+  try {
+    // pnpm forwards a `--` of its own; it ends nothing here
+    parsed = parseArgs({
+      args: argv.filter((a) => a !== '--'),
+      options: parseArgsOptions(flags),
+      allowPositionals: positionals,
+      strict: true,
+    });
+  } catch (err) {
+    const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    throw new UsageError(msg.replace(/^Unknown option '(--?[^']+)'.*$/s, 'unknown flag $1'));
+  }
+  const values: Record<string, string | boolean | undefined> = {};
+  for (const [k, v] of Object.entries(parsed.values)) values[k] = Array.isArray(v) ? v.join(',') : (v as boolean | undefined);
+  return { values, positionals: parsed.positionals };
 }
 
 /**
  * Parse `hnswlab bench` flags. Without --preset, grid flags (--kernels, --strategies, --datasets,
- * --sizes, --dims) describe one block that starts from the default preset's main block; with a preset
- * (or none of them), every flag given overrides that field in each of the preset's blocks.
+ * --sizes, --dims) describe one block that starts from GRID_TEMPLATE (the default main block, every
+ * kernel and strategy); with a preset
+ * (or none of them), every flag given overrides that field in each of the preset's blocks. --dims
+ * without --datasets turns a GloVe block into its synthetic stand-in (uniform, l2) at those dims. A block
+ * whose datasets are set by flag and whose metric is not takes each dataset's own metric (GloVe: ip,
+ * `*-angular`: cosine, else l2), one block per metric. Unknown names, flags and files are UsageErrors;
+ * strategy names are checked later, once the strategies have loaded (`checkStrategyNames`).
  */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const flags = new Map<string, string>();
-  const bool = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i];
-    if (a === '--') continue;
-    if (!a.startsWith('--')) throw new RangeError(`unexpected argument '${a}' (flags start with --; see hnswlab help)`);
-    let value: string | undefined;
-    const eq = a.indexOf('=');
-    if (eq > 0) {
-      value = a.slice(eq + 1);
-      a = a.slice(0, eq);
+  const { values } = parseFlags(argv, BENCH_FLAGS);
+  const str = (name: string) => values[name] as string | undefined;
+  const presetName = str('preset') ?? null;
+  if (presetName !== null && !Object.hasOwn(PRESETS, presetName))
+    throw new UsageError(`unknown preset '${presetName}' (known: ${Object.keys(PRESETS).join(', ')})`);
+  const gridGiven = BENCH_FLAGS.some((f) => f.grid && values[f.name] !== undefined);
+  const template = presetName ? PRESETS[presetName].blocks : gridGiven ? [GRID_TEMPLATE] : PRESETS.default.blocks;
+  const notes: string[] = [];
+  const blocks: MatrixBlock[] = [];
+  for (const preset of template) {
+    const b = structuredClone(preset);
+    for (const f of BENCH_FLAGS) {
+      const v = str(f.name);
+      if (f.apply && v !== undefined) f.apply(b, v);
     }
-    if (a === '--no-install' || a === '--resume') {
-      bool.add(a);
-      continue;
+    // --dims without --datasets asks for synthetic data: GloVe's block takes its synthetic stand-in
+    if (values.dims !== undefined && values.datasets === undefined && b.offline && b.datasets.includes('glove')) {
+      b.datasets = b.offline.datasets;
+      if (values.metric === undefined) b.metric = b.offline.metric;
     }
-    if (!BENCH_FLAGS.some(([f]) => f.split(' ')[0] === a)) throw new RangeError(`unknown flag ${a} (see hnswlab help)`);
-    if (value === undefined) {
-      value = argv[++i];
-      if (value === undefined || value.startsWith('--')) throw new RangeError(`${a} needs a value`);
-    }
-    flags.set(a, value);
-  }
-  const presetName = flags.get('--preset') ?? null;
-  if (presetName && !PRESETS[presetName]) throw new RangeError(`unknown preset '${presetName}': ${Object.keys(PRESETS).join(', ')}`);
-  const gridGiven = Object.keys(GRID).some((f) => flags.has(f));
-  let blocks: MatrixBlock[] = presetName ? PRESETS[presetName].blocks : gridGiven ? [PRESETS.default.blocks[0]] : PRESETS.default.blocks;
-  blocks = blocks.map((b) => structuredClone(b));
-  for (const b of blocks) {
-    for (const [flag, key] of Object.entries(GRID)) {
-      const v = flags.get(flag);
-      if (v === undefined) continue;
-      if (key === 'sizes' || key === 'dims') b[key] = list(v).map((x) => count(x, flag));
-      else b[key] = list(v);
-    }
-    const num = (flag: string) => (flags.has(flag) ? count(flags.get(flag)!, flag) : undefined);
-    if (flags.has('--metric')) {
-      const m = flags.get('--metric')!;
-      if (!['l2', 'cosine', 'ip'].includes(m)) throw new RangeError(`--metric must be l2, cosine or ip, got '${m}'`);
-      b.metric = m as Metric;
-    }
-    b.M = num('--M') ?? b.M;
-    b.efConstruction = num('--ef-construction') ?? b.efConstruction;
-    b.k = num('--k') ?? b.k;
-    b.queries = num('--queries') ?? b.queries;
-    b.repeat = num('--repeat') ?? b.repeat;
-    b.seed = num('--seed') ?? b.seed;
-    if (flags.has('--ef')) b.ef = list(flags.get('--ef')!).map((x) => count(x, '--ef'));
-    if (flags.has('--threads')) b.threads = list(flags.get('--threads')!).map((x) => count(x, '--threads'));
-    if (flags.has('--peers')) {
-      const p = list(flags.get('--peers')!);
-      if (p.length === 1 && p[0] === 'none') b.peers = [];
-      else {
-        for (const x of p)
-          if (!PEER_NAMES.includes(x as PeerName)) throw new RangeError(`--peers: unknown peer '${x}' (${PEER_NAMES.join(', ')}, none)`);
-        b.peers = p as PeerName[];
-      }
-    }
+    // flags replace the data: the preset's offline stand-in was for the preset's data only
+    if (values.datasets !== undefined || values.dims !== undefined || values.metric !== undefined) delete b.offline;
     b.ef = b.ef.filter((e) => e >= b.k);
-    if (!b.ef.length) throw new RangeError(`--ef: every value is below k (${b.k})`);
-    for (const [key, v] of [
-      ['sizes', b.sizes],
-      ['dims', b.dims],
-      ['threads', b.threads],
-    ] as const)
-      if (!v.length || v.some((x) => x < 1)) throw new RangeError(`--${key} needs positive values`);
+    if (!b.ef.length) throw new UsageError(`--ef: every value is below k (${b.k})`);
+    b.datasets = presetDatasets(b, presetName, values.datasets !== undefined, notes);
+    checkBlock(b);
+    // datasets chosen by flag, and the ann preset's files, are measured under their own metric
+    blocks.push(...byMetric(b, (values.datasets !== undefined || presetName === 'ann') && values.metric === undefined));
   }
-  let shard: BenchArgs['shard'] = null;
-  if (flags.has('--shard')) {
-    const m = /^(\d+)\/(\d+)$/.exec(flags.get('--shard')!);
-    if (!m) throw new RangeError(`--shard must look like 2/4, got '${flags.get('--shard')}'`);
-    shard = { index: Number(m[1]), count: Number(m[2]) };
-    if (shard.index < 1 || shard.index > shard.count) throw new RangeError(`--shard ${shard.index}/${shard.count}: i must be in 1..n`);
-  }
-  const progress = (flags.get('--progress') ?? 'auto') as BenchArgs['progress'];
-  if (!['auto', 'plain', 'none'].includes(progress)) throw new RangeError(`--progress must be auto, plain or none`);
   return {
     blocks,
     preset: presetName ?? (gridGiven ? null : 'default'),
-    out: flags.get('--out') ?? 'bench-out',
-    shard,
-    install: !bool.has('--no-install'),
-    resume: bool.has('--resume'),
-    progress,
+    out: str('out') ?? 'bench-out',
+    shard: shard(str('shard')),
+    install: values['no-install'] !== true,
+    resume: values.resume === true,
+    progress: progress(str('progress')),
+    notes,
   };
+}
+
+/** Kernel names and the sizes and dims each dataset can take; a problem is a UsageError. */
+function checkBlock(b: MatrixBlock): void {
+  for (const k of b.kernels)
+    if (!isKernelName(k))
+      throw new UsageError(
+        `unknown kernel '${k}' (known: ${[...Object.keys(KERNEL_MODULES), 'best'].join(', ')}, or a module specifier such as ./my-kernel.js or @scope/kernel)`,
+      );
+  for (const d of b.datasets) {
+    const synthetic = d === 'clustered' || d === 'uniform';
+    if ((synthetic || d === 'glove') && b.sizes.includes(ALL_ROWS))
+      throw new UsageError(`--sizes all needs a file dataset; '${d}' has no fixed size`);
+    if (synthetic && b.dims.some((x) => x < 1)) throw new UsageError(`dataset '${d}' needs --dims (e.g. --dims 128)`);
+  }
+}
+
+/** Resolve every dataset id (`ann:NAME` → its file); a preset's missing ann-benchmarks files are left out with a note. */
+function presetDatasets(b: MatrixBlock, preset: string | null, given: boolean, notes: string[]): string[] {
+  if (given || preset !== 'ann') return b.datasets.map(resolveDatasetId);
+  const found: string[] = [];
+  for (const id of b.datasets) {
+    try {
+      found.push(resolveDatasetId(id));
+    } catch {
+      notes.push(`${id.slice(4)} not run: ${annDownloadHint(id.slice(4))}`);
+    }
+  }
+  if (!found.length)
+    throw new UsageError(
+      `the ann preset found none of its files: ${b.datasets.map((d) => `${d.slice(4)}.hdf5`).join(', ')} (${annDownloadHint('NAME')}), or name them: --datasets FILE.hdf5,...`,
+    );
+  return found;
+}
+
+/** The block as given, or (when datasets were set by flag without --metric) one block per natural metric. */
+function byMetric(b: MatrixBlock, natural: boolean): MatrixBlock[] {
+  if (!natural) return [b];
+  const groups = new Map<string, string[]>();
+  for (const d of b.datasets) {
+    const m = naturalMetric(d);
+    groups.set(m, [...(groups.get(m) ?? []), d]);
+  }
+  return [...groups].map(([metric, datasets]) => ({ ...structuredClone(b), metric: metric as MatrixBlock['metric'], datasets }));
+}
+
+function shard(value: string | undefined): BenchArgs['shard'] {
+  if (value === undefined) return null;
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  if (!m) throw new UsageError(`--shard must look like 2/4, got '${value}'`);
+  const s = { index: Number(m[1]), count: Number(m[2]) };
+  if (s.count < 1 || s.index < 1 || s.index > s.count) throw new UsageError(`--shard ${value}: i must be in 1..n`);
+  return s;
+}
+
+function progress(value: string | undefined): BenchArgs['progress'] {
+  const p = value ?? 'auto';
+  if (p !== 'auto' && p !== 'plain' && p !== 'none') throw new UsageError(`--progress must be auto, plain or none, got '${p}'`);
+  return p;
 }

@@ -72,7 +72,7 @@ export class Progress {
     this.doneCost += jobCost(job);
     const what =
       result.status === 'ok'
-        ? `ok ${fmtDuration(result.wallSeconds)} · ${fmt(result.build?.vectorsPerSecond)} vec/s · best recall ${fmt(Math.max(...(result.search ?? []).map((p) => p.recall)), 3)}`
+        ? `ok ${fmtDuration(result.wallSeconds)} · ${fmt(result.build?.vectorsPerSecond)} vec/s on ${result.build?.threads ?? result.spec.threads} thread(s) · best recall ${fmt(Math.max(...(result.search ?? []).map((p) => p.recall)), 3)}`
         : (result.reason ?? result.status);
     if (this.tty) {
       this.out.write(`\r\x1b[K${result.status === 'ok' ? '✓' : '·'} ${this.current}: ${what}\n`);

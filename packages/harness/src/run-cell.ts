@@ -7,6 +7,7 @@ import { forceGc } from './force-gc.js';
 import { ModuleUnavailableError } from './import-optional.js';
 import { loadKernel } from './load-kernel.js';
 import { strategyUnavailable } from './load-strategies.js';
+import { peakRss, resetPeakRss } from './peak-rss.js';
 import { measureSearch } from './measure-search.js';
 import { median } from './median.js';
 import { prepareData, type PreparedData } from './prepare-data.js';
@@ -77,25 +78,29 @@ export async function runCell(
     let memory: MemoryResult | undefined;
     let stats: IndexStats | undefined;
     let lockWait = 0;
+    let threads = 1;
     for (let r = 1; r <= spec.repeat; r++) {
       options.onProgress?.({ stage: 'build', repeat: r });
       index = undefined;
       const last = r === spec.repeat;
       const gcForced = last ? forceGc() : false;
       const before = last ? process.memoryUsage() : undefined;
+      const peakReset = last && resetPeakRss();
       const idx = new HnswIndex({ dim, metric: spec.metric, M: spec.M, efConstruction: spec.efConstruction, kernel, seed: spec.seed });
       const b0 = performance.now();
       await idx.addBatch(data.base, { strategy: spec.strategy, threads: spec.threads });
       secondsPerRepeat.push((performance.now() - b0) / 1000);
       index = idx;
       if (last) {
+        const peak = peakRss(peakReset);
         stats = idx.stats();
         lockWait = stats.lockWait;
+        threads = idx.lastBatchReport()?.threads ?? 1;
         forceGc();
-        memory = memoryResult(stats, n, dim, before!, process.memoryUsage(), gcForced);
+        memory = memoryResult(stats, n, dim, before!, process.memoryUsage(), gcForced, peak);
       }
     }
-    const build = buildResult(stats!, n, secondsPerRepeat, lockWait);
+    const build = buildResult(stats!, n, secondsPerRepeat, lockWait, threads);
     const idx = index!;
     options.onProgress?.({ stage: 'search' });
     const search = measureSearch(
@@ -125,7 +130,7 @@ function describe(spec: CellSpec, { data, hash, gt }: PreparedData) {
   return { id: spec.dataset, name: data.name, n: data.n, dim: data.dim, queries: data.queryCount, hash, groundTruth: gt.source };
 }
 
-function buildResult(stats: IndexStats, n: number, secondsPerRepeat: number[], lockWaitSeconds: number): BuildResult {
+function buildResult(stats: IndexStats, n: number, secondsPerRepeat: number[], lockWaitSeconds: number, threads: number): BuildResult {
   const seconds = median(secondsPerRepeat);
   let total = 0;
   for (const p of PHASES) total += stats.phases[p];
@@ -145,5 +150,6 @@ function buildResult(stats: IndexStats, n: number, secondsPerRepeat: number[], l
     phaseSeconds,
     phaseShares,
     lockWaitSeconds,
+    threads,
   };
 }

@@ -21,6 +21,8 @@ export interface RunMatrixOptions {
   /** Append each finished job here; with `resume`, jobs already in it are not run again. */
   journal?: string;
   resume?: boolean;
+  /** What the reader must know about the matrix (an offline fallback, files left out); into `report.notes`. */
+  notes?: readonly string[];
 }
 
 /** The kernel 'best' stands for: the first of native, wasm, js that loads here. */
@@ -90,6 +92,7 @@ export async function runMatrix(blocks: readonly MatrixBlock[], options: RunMatr
   const journal = options.journal ? new Journal(options.journal) : undefined;
   const earlier = journal && options.resume ? journal.load() : new Map<string, CellResult>();
   if (journal && !options.resume) journal.remove();
+  const machine = machineInfo();
   for (const job of jobs) {
     progress?.start(job);
     const onProgress = (p: Parameters<Progress['update']>[0]) => progress?.update(p);
@@ -98,6 +101,7 @@ export async function runMatrix(blocks: readonly MatrixBlock[], options: RunMatr
     if (result && result.status !== 'ok') result = undefined;
     if (!result) {
       result = job.kind === 'cell' ? await runCell(job.spec, { onProgress }) : await runPeerCell(job.peer, job.spec, { onProgress });
+      result = { ...result, machine: machine.label };
       journal?.record(job, result);
     }
     blockOf[result.id] ??= job.block;
@@ -113,13 +117,14 @@ export async function runMatrix(blocks: readonly MatrixBlock[], options: RunMatr
     createdAt,
     command: options.command ?? commandLine(),
     gitCommit: gitCommit(),
-    machine: machineInfo(),
+    machine,
     node: { version: process.version, v8: process.versions.v8 },
     preset: options.preset ?? null,
     shard: options.shard ?? null,
     wallSeconds: (performance.now() - t0) / 1000,
     peerStatus: await peerStatus(asked),
     blocks: blockOf,
+    notes: [...(options.notes ?? [])],
     results,
   });
 }

@@ -9,6 +9,7 @@ import type { PeerName } from './peers/peer.js';
 import { prepareData } from './prepare-data.js';
 import type { RunCellOptions } from './run-cell.js';
 import { memoryResult } from './memory-result.js';
+import { peakRss, resetPeakRss } from './peak-rss.js';
 
 /**
  * A reference row: build `peer` on exactly the data and parameters of `spec` (its kernel and strategy
@@ -57,6 +58,7 @@ export async function runPeerCell(
       const last = r === spec.repeat;
       const gcForced = last ? forceGc() : false;
       const before = last ? process.memoryUsage() : undefined;
+      const peakReset = last && resetPeakRss();
       const b0 = performance.now();
       const index = lib.build(data.base, data.n, {
         dim: data.dim,
@@ -69,6 +71,7 @@ export async function runPeerCell(
       secondsPerRepeat.push((performance.now() - b0) / 1000);
       built = index;
       if (last) {
+        const peak = peakRss(peakReset);
         forceGc();
         const after = process.memoryUsage();
         const total = index.bytes();
@@ -81,6 +84,7 @@ export async function runPeerCell(
             before!,
             after,
             gcForced,
+            peak,
           ),
           indexBytesSource: 'serialized' as const,
         };
@@ -121,6 +125,7 @@ export async function runPeerCell(
         phaseSeconds: null,
         phaseShares: null,
         lockWaitSeconds: null,
+        threads: spec.threads,
       },
       search,
       memory,

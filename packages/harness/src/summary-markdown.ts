@@ -1,8 +1,10 @@
 import type { BenchReport } from './bench-report.js';
 import type { CellResult } from './cell-result.js';
-import { bestRecall, matchingPeer, qpsAtRecall, ratio } from './figures.js';
+import { datasetLabel } from './dataset-ids.js';
+import { bestRecall, matchingPeer, qpsAtRecall, ratio, threadsUsed } from './figures.js';
+import { headlineLine, headlines } from './headline.js';
 import { fmt, fmtMB, fmtPct, fmtRatio } from './format.js';
-import { dataKey } from './matrix.js';
+import { peerKey } from './matrix.js';
 
 /** Column heads of the summary tables. */
 export const SUMMARY_HEAD = [
@@ -20,22 +22,23 @@ export const SUMMARY_HEAD = [
   'QPS@0.95 × hnswlib',
   'B/vec',
   '× raw',
-  'RSS MB',
+  'index MB',
+  'peak RSS MB',
 ];
 
-/** One summary table row for a cell or peer row. */
+/** One summary table row for a cell or peer row. `t` is the threads the build ran on (1 for sequential and batched). */
 export function summaryRow(c: CellResult, peers: readonly CellResult[]): string[] {
   const s = c.spec;
   const label = c.library === 'hnswlab' ? `${s.kernel}/${s.strategy}` : `**${c.kernelName ?? c.library}**`;
-  const data = `${s.dataset} ${fmt(c.dataset?.n ?? s.n)}×${c.dataset?.dim ?? s.dim}`;
-  if (c.status !== 'ok') return [label, data, String(s.threads), c.reason ?? c.status, ...Array(SUMMARY_HEAD.length - 4).fill('')];
+  const data = `${datasetLabel(s.dataset)} ${fmt(c.dataset?.n ?? s.n)}×${c.dataset?.dim ?? s.dim}`;
+  if (c.status !== 'ok') return [label, data, '', c.reason ?? c.status, ...Array(SUMMARY_HEAD.length - 4).fill('')];
   const b = c.build!,
     m = c.memory;
   const ref = c.library === 'hnswlab' ? matchingPeer(c, peers, 'hnswlib-node') : undefined;
   return [
     label,
     data,
-    String(s.threads),
+    String(threadsUsed(c)),
     fmt(b.seconds, 2),
     fmt(b.vectorsPerSecond),
     fmtRatio(ratio(b.vectorsPerSecond, ref?.build?.vectorsPerSecond)),
@@ -47,8 +50,31 @@ export function summaryRow(c: CellResult, peers: readonly CellResult[]): string[
     fmtRatio(ref ? ratio(qpsAtRecall(c, 0.95), qpsAtRecall(ref, 0.95)) : null),
     fmt(m?.bytesPerVector.total),
     fmtRatio(m?.indexToRawRatio),
-    fmtMB(m?.rssGrowthBytes),
+    fmtMB(m?.indexBytes.total),
+    peakRssText(m),
   ];
+}
+
+/** Peak RSS in MB with the build's rise above its starting RSS, e.g. `199.1 (+3.1)`; '(process)' marks a lifetime peak. */
+export function peakRssText(m: CellResult['memory']): string {
+  if (m?.peakRssBytes === undefined) return '–';
+  if (m.peakRssScope === 'process') return `${fmtMB(m.peakRssBytes)} (process)`;
+  const rise = m.rssBeforeBytes !== undefined ? ` (+${fmtMB(Math.max(0, m.peakRssBytes - m.rssBeforeBytes))})` : '';
+  return `${fmtMB(m.peakRssBytes)}${rise}`;
+}
+
+/** The machine labels of a report's results (more than one in a merge of shards run on several runners). */
+export function machinesOf(report: BenchReport): string[] {
+  return [...new Set([...report.cells, ...report.peers].map((c) => c.machine).filter((m): m is string => !!m))];
+}
+
+/** Summary head and rows of a block, with a machine column when several machines measured the report. */
+export function summaryTable(report: BenchReport, rows: readonly CellResult[]): { head: string[]; rows: string[][] } {
+  const multi = machinesOf(report).length > 1;
+  return {
+    head: multi ? [...SUMMARY_HEAD, 'machine'] : SUMMARY_HEAD,
+    rows: rows.map((c) => (multi ? [...summaryRow(c, report.peers), c.machine ?? ''] : summaryRow(c, report.peers))),
+  };
 }
 
 function table(head: string[], rows: string[][]): string {
@@ -75,8 +101,8 @@ export function reportBlocks(report: BenchReport): Array<{ name: string; rows: C
   const names = [...new Set(report.cells.map((c) => report.blocks[c.id] ?? 'main'))];
   return names.map((name) => {
     const cells = report.cells.filter((c) => (report.blocks[c.id] ?? 'main') === name);
-    const keys = new Set(cells.map((c) => dataKey(c.spec)));
-    return { name, rows: [...cells, ...report.peers.filter((p) => keys.has(dataKey(p.spec)))] };
+    const keys = new Set(cells.map((c) => peerKey(c.spec)));
+    return { name, rows: [...cells, ...report.peers.filter((p) => keys.has(peerKey(p.spec)))] };
   });
 }
 
@@ -94,26 +120,34 @@ export function summaryMarkdown(report: BenchReport): string {
   );
   out.push('');
   out.push(`\`${report.command}\``);
-  for (const { name, rows } of reportBlocks(report)) {
-    out.push('', `### ${name}`, '');
+  for (const n of report.notes ?? []) out.push('', `> ${n}`);
+  const heads = headlines(report);
+  if (heads.length) out.push('', '### headlines', '', ...heads.map((h) => `- ${headlineLine(h)}`));
+  if (report.shards && report.shards.length > 1) {
+    out.push('', '### machines', '');
     out.push(
       table(
-        SUMMARY_HEAD,
-        rows.map((c) => summaryRow(c, report.peers)),
+        ['shard', 'machine', 'CPU', 'memory', 'cells', 'wall'],
+        report.shards.map((sh) => [
+          `${sh.index}/${sh.count}`,
+          sh.machine?.label ?? '?',
+          sh.machine ? `${sh.machine.cpuModel} × ${sh.machine.cpus}` : '?',
+          sh.machine ? `${fmt(sh.machine.totalMemoryBytes / 2 ** 30)} GiB` : '?',
+          String(report.cells.filter((c) => c.machine === sh.machine?.label).length),
+          sh.wallSeconds !== undefined ? `${fmt(sh.wallSeconds)} s` : '?',
+        ]),
       ),
     );
   }
-  const orphans = report.peers.filter((p) => !report.cells.some((c) => dataKey(c.spec) === dataKey(p.spec)));
-  if (orphans.length)
-    out.push(
-      '',
-      '### peers',
-      '',
-      table(
-        SUMMARY_HEAD,
-        orphans.map((c) => summaryRow(c, report.peers)),
-      ),
-    );
+  for (const { name, rows } of reportBlocks(report)) {
+    const t = summaryTable(report, rows);
+    out.push('', `### ${name}`, '', table(t.head, t.rows));
+  }
+  const orphans = report.peers.filter((p) => !report.cells.some((c) => peerKey(c.spec) === peerKey(p.spec)));
+  if (orphans.length) {
+    const t = summaryTable(report, orphans);
+    out.push('', '### peers', '', table(t.head, t.rows));
+  }
   if (report.analysis.scale.length) {
     out.push('', '### scale curve (per-insert cost vs n)', '');
     out.push(
@@ -152,7 +186,14 @@ export function summaryMarkdown(report: BenchReport): string {
   if (missing.length) out.push('', '### missing', '', ...missing.map((m) => `- ${m}`));
   out.push(
     '',
-    'QPS: single thread, best of 3 passes; recall@10 counted by distance; × hnswlib: ratio to hnswlib-node on the same data in the same run; B/vec: index bytes per vector; RSS: growth across the build after GC.',
+    [
+      't: threads the build ran on (sequential and batched run on 1 whatever --threads says);',
+      'QPS: single thread, best of 3 passes; recall@10 counted by distance;',
+      '× hnswlib: ratio to hnswlib-node on the same data, same machine, same run;',
+      "B/vec and index MB: the index's own bytes;",
+      "peak RSS: the process's peak resident set during the build (Node, data, ground truth and earlier cells' leftovers included),",
+      'with (+) its rise above the resident set the build started from; "(process)": lifetime peak where the per-build reset is unavailable.',
+    ].join(' '),
   );
   return out.join('\n') + '\n';
 }

@@ -75,6 +75,28 @@ describe('scale and dimension curves', () => {
     expect(unlike.reason).toMatch(/hnswlib-node on the same data: time n\^1\.10/);
   });
 
+  it('withdraws a distance-count flag when hnswlib-node slows alike (real data at small n), and never flags a peer', () => {
+    const sizes = [5000, 10_000, 20_000];
+    // distance evaluations per insert ∝ n^0.3: total ∝ n^1.3 (> 1.25), time alike
+    const ours = sizes.map((n) => cell(n, 100, n ** 1.3 * 1e-5, 100 * n ** 0.3));
+    const peer = (exp: number) =>
+      sizes.map((n) => ({
+        ...cell(n, 100, n ** exp * 1e-5, 0),
+        library: 'hnswlib-node' as const,
+        spec: { ...cell(n, 100, 1, 0).spec, kernel: 'hnswlib-node', strategy: 'peer' },
+        build: { ...cell(n, 100, n ** exp * 1e-5, 0).build!, distanceEvalsPerInsert: null, phaseShares: null },
+      }));
+    const curves = scaleCurves([...ours, ...peer(1.3)]);
+    const mine = curves.find((c) => c.library === 'hnswlab')!;
+    expect(mine.distanceExponent).toBeCloseTo(1.3, 6);
+    expect(mine.superlinear).toBe(false);
+    expect(mine.reason).toMatch(/^not flagged: distance evaluations grow as n\^1\.30.*hnswlib-node grows alike/);
+    expect(scaleCurves([...ours, ...peer(1.0)]).find((c) => c.library === 'hnswlab')!.superlinear).toBe(true);
+    const steep = scaleCurves(peer(2)).find((c) => c.library === 'hnswlib-node')!;
+    expect(steep.superlinear).toBe(false);
+    expect(steep.reason).toMatch(/^reference, not flagged: build time grows as n\^2\.00/);
+  });
+
   it('builds a dimension curve per series measured at several dimensions', () => {
     const curves = dimCurves([cell(1000, 32, 1, 500), cell(1000, 128, 2, 500), cell(1000, 512, 6, 500), cell(2000, 32, 1, 500)]);
     expect(curves).toHaveLength(1);

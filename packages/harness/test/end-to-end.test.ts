@@ -165,4 +165,82 @@ describe('a tiny matrix end to end', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/not a number/);
   });
+
+  it('refuses unknown names as usage errors (exit 2) that list the known ones', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+    const cases: Array<[string[], RegExp]> = [
+      [['bench', '--kernels', 'nosuch'], /unknown kernel 'nosuch' \(known: js, wasm, native, best/],
+      [['bench', '--strategies', 'nosuch', '--dims', '8'], /unknown strategy 'nosuch' \(known: sequential, batched/],
+      [['bench', '--datasets', 'nosuch'], /unknown dataset 'nosuch' \(known: glove, clustered, uniform/],
+      [['bench', '--preset', 'nosuch'], /unknown preset 'nosuch' \(known: quick, default/],
+      [['bench', '--frob'], /unknown flag --frob/],
+      [['frob'], /unknown command 'frob'/],
+      [['merge'], /usage: hnswlab merge/],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.stdout).toBe('');
+    }
+    const help = run('help');
+    expect(help.status).toBe(0);
+    for (const section of ['commands', 'bench options', 'presets']) expect(help.stdout).toContain(`\n${section}\n`);
+  });
+
+  it("runs two shards (as two machines) whose merge has the unsharded run's cells and deterministic figures", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hnswlab-shards-'));
+    const bench = (out: string, machine: string, ...extra: string[]) => {
+      const r = spawnSync(
+        process.execPath,
+        [cli, 'bench', '--preset', 'quick', '--peers', 'hnswlib-node', '--progress', 'none', '--out', out, ...extra],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, HNSWLAB_MACHINE: machine },
+        },
+      );
+      expect(r.status, r.stderr).toBe(0);
+    };
+    bench(join(dir, 'whole'), 'local');
+    bench(join(dir, 's1'), 'runner-a', '--shard', '1/2');
+    bench(join(dir, 's2'), 'runner-b', '--shard', '2/2');
+    const merged = spawnSync(
+      process.execPath,
+      [cli, 'merge', join(dir, 's1', 'bench-shard-1-of-2.json'), join(dir, 's2', 'bench-shard-2-of-2.json'), '--out', join(dir, 'merged')],
+      { encoding: 'utf8' },
+    );
+    expect(merged.status, merged.stderr).toBe(0);
+    const whole = readReport(join(dir, 'whole', 'bench.json'));
+    const m = readReport(join(dir, 'merged', 'bench.json'));
+    // deterministic figures: seeded data, seeded level draws, single-thread builds and searches
+    const figures = (c: BenchReport['cells'][number]) => ({
+      id: c.id,
+      status: c.status,
+      threads: c.build?.threads,
+      evals: c.build?.distanceEvalsPerInsert,
+      visited: c.build?.nodesVisitedPerInsert,
+      bytes: c.memory?.indexBytes,
+      search: c.search?.map((p) => [p.ef, p.recall, p.distanceEvalsPerQuery]),
+    });
+    const byId = (a: ReturnType<typeof figures>, b: ReturnType<typeof figures>) => a.id.localeCompare(b.id);
+    expect(m.cells.map(figures).sort(byId)).toEqual(whole.cells.map(figures).sort(byId));
+    expect(m.cells).toHaveLength(2);
+    expect(m.cells.every((c) => c.build?.threads === 1)).toBe(true);
+    // each shard measured its own hnswlib-node beside its cell; each cell says which runner measured it
+    expect(new Set(m.cells.map((c) => c.machine))).toEqual(new Set(['runner-a', 'runner-b']));
+    expect(m.peers.map((p) => p.machine).sort()).toEqual(['runner-a', 'runner-b']);
+    expect(m.shards?.map((s) => [s.index, s.machine?.label])).toEqual([
+      [1, 'runner-a'],
+      [2, 'runner-b'],
+    ]);
+    const md = readFileSync(join(dir, 'merged', 'bench.md'), 'utf8');
+    expect(md).toContain('### machines');
+    expect(md).toMatch(/\| cell \|.*\| machine \|/);
+    const headline = spawnSync(process.execPath, [cli, 'headline', join(dir, 'merged', 'bench.json')], { encoding: 'utf8' });
+    expect(headline.status, headline.stderr).toBe(0);
+    expect(headline.stdout).toMatch(
+      /best build \*\*[\d,]+ vectors\/s\*\* \(js\/(sequential|batched), 1 thread\) = \*\*[\d.]+× hnswlib-node\*\*/,
+    );
+    expect(headline.stdout).toContain('Measured on 2 machines: runner-a, runner-b');
+  });
 });

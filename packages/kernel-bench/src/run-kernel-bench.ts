@@ -1,4 +1,5 @@
 import type { DistanceKernel, Metric } from '@hnswlab/core/contracts';
+import { listMetrics } from '@hnswlab/core';
 import { cpus, loadavg } from 'node:os';
 import { caseData, flopsPerDistance, inputChecksum, type BenchCase } from './bench-case.js';
 import { compileReference, runReference, type CompiledReference, type ReferenceTiming } from './cpp-reference.js';
@@ -7,7 +8,8 @@ import { type Statistic } from './stats.js';
 import { timeKernel } from './time-kernel.js';
 
 export const ALL_DIMS = [32, 64, 128, 256, 384, 512, 768, 1024, 1536];
-export const ALL_METRICS: Metric[] = ['l2', 'ip', 'cosine'];
+/** Every registered metric (@hnswlab/core's list). */
+export const ALL_METRICS: Metric[] = listMetrics();
 export const ALL_SIZES = [32, 1024];
 export const ALL_KERNELS: KernelKey[] = ['js', 'wasm', 'native'];
 

@@ -1,7 +1,7 @@
-// 1 − dot, f32x4, for the cosine metric: the space stores unit vectors and the probe normalises its
-// query, so every product is small and a float32 sum in 16 lanes (four v128 accumulators) stays far
-// inside the conformance tolerance against @hnswlab/kernels-js's DotProbe (float64). The ip metric,
-// over unnormalised rows, needs float64 sums: ip.ts. Compiled with --enable simd.
+// 1 − dot, f32x4, for the cosine and ip metrics (ip.ts re-exports these under ip names): a float32
+// sum in 16 lanes (four v128 accumulators). Must match @hnswlab/kernels-js's DotProbe (float64)
+// within the conformance bound for dot products, γ_dim · Σ|aᵢ·bᵢ| (packages/conformance reference.ts).
+// Compiled with --enable simd.
 
 /** The dot product of the `dim` floats at byte addresses `a` and `b` (any alignment). */
 // @ts-ignore: decorator

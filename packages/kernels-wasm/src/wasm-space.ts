@@ -126,7 +126,7 @@ export class WasmSpace implements VectorSpace {
   private functions(): [RowsFn, RowFn, FirstNearerFn] {
     const k = this.kernels;
     if (this.metric === 'l2') return [k.l2Rows, k.l2Row, k.l2FirstNearer];
-    // cosine rows and queries are unit vectors: the float32 dot is exact enough; ip sums in float64.
+    // cosine and ip share the float32 1 − dot loop (assembly/dot.ts); ip keeps its own export names.
     return this.metric === 'cosine' ? [k.dotRows, k.dotRow, k.dotFirstNearer] : [k.ipRows, k.ipRow, k.ipFirstNearer];
   }
 

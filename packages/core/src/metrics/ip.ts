@@ -1,5 +1,8 @@
 import type { MetricSpec } from '../contracts.js';
 
+/** The unit roundoff of float32 (2⁻²⁴). */
+const U32 = 2 ** -24;
+
 /** Inner product as a distance: 1 − a·b. */
 export const ip: MetricSpec = {
   name: 'ip',
@@ -15,12 +18,15 @@ export function oneMinusDot(a: Float32Array, b: Float32Array): number {
 }
 
 /**
- * A float32 dot product of n terms is within about n·2⁻²⁴·Σ|aᵢbᵢ| of the exact one (the classic
- * bound; kernels sum in several lanes, which only shortens the chains). 1 − dot cancels near 0, so
- * the bound is relative to Σ|aᵢbᵢ|, not to the result.
+ * The error a float32 evaluation of 1 − a·b may make: the standard bound of a float32 dot product
+ * in any summation order, γ_n·Σ|aᵢbᵢ| with γ_n = n·u/(1 − n·u) (Higham, Accuracy and Stability of
+ * Numerical Algorithms, §3.1), plus the rounding of 1 − dot. It scales with the terms, not with the
+ * result: 1 − dot of unnormalised rows cancels near 0, where a bound relative to the result would
+ * demand float64 sums. Never tighter than 1e-6 absolute or 1e-5 relative.
  */
-export function dotTolerance(a: Float32Array, b: Float32Array): number {
-  let abs = 0;
-  for (let j = 0; j < a.length; j++) abs += Math.abs(a[j] * b[j]);
-  return 1e-6 + a.length * 2 ** -24 * abs;
+export function dotTolerance(a: Float32Array, b: Float32Array, reference: number): number {
+  let terms = 0;
+  for (let j = 0; j < a.length; j++) terms += Math.abs(a[j] * b[j]);
+  const nu = a.length * U32;
+  return Math.max(1e-6, 1e-5 * Math.abs(reference), (nu / (1 - nu)) * terms + U32 * Math.abs(reference));
 }
