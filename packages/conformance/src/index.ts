@@ -1,4 +1,5 @@
 export { boundarySuite } from './boundary-suite.js';
+export { modelSuite } from './model-suite.js';
 export { coreSuite, meanRecall } from './core-suite.js';
 export { kernelConformance, CONFORMANCE_DIMS } from './kernel-conformance.js';
 export { loadKernel, type KernelLoad } from './load-kernel.js';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { BruteForceIndex, HnswIndex, closeWorkers, registerStrategy, type DistanceKernel, type InsertStrategy } from '@hnswlab/core';
 import { graphFingerprint } from '@hnswlab/core/testing';
-import { loadKernel, meanRecall, type KernelLoad } from '@hnswlab/conformance';
+import { loadKernel, meanRecall, modelSuite, type KernelLoad } from '@hnswlab/conformance';
 import { faultKernel, type FaultPlan } from '@hnswlab/conformance/fault-kernel';
 import { clusteredSet } from '@hnswlab/datasets';
 import { createKernel } from '@hnswlab/kernels-js';
@@ -382,3 +382,5 @@ describe('index.merge', async () => {
     expect(a.check().problems).toEqual([]);
   });
 });
+
+for (const [label, load] of KERNELS) modelSuite(label, load, ['sequential', 'batched', 'parallel', 'segmented', 'rounds']);
