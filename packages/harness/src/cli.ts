@@ -8,6 +8,7 @@ import { dimCurves, scaleCurves } from './analyze.js';
 import { commandLine } from './bench-report.js';
 import { compareReports, comparisonMarkdown } from './compare-reports.js';
 import { ensureGlove } from './ensure-glove.js';
+import { Journal } from './journal.js';
 import { mergeReports } from './merge-reports.js';
 import { BENCH_FLAGS, parseBenchArgs } from './parse-bench-args.js';
 import { PRESETS } from './presets.js';
@@ -72,6 +73,7 @@ async function bench(argv: string[]): Promise<number> {
     resume: args.resume,
   });
   const paths = writeReports(report, dir, name);
+  new Journal(journal).settle([...report.cells, ...report.peers]); // only now: a failed write above keeps it for --resume
   process.stdout.write(summaryMarkdown(report));
   process.stderr.write(`\nreports: ${paths.json}\n         ${paths.markdown}\n         ${paths.html}\n`);
   const failed = [...report.cells, ...report.peers].filter((c) => c.status === 'failed');

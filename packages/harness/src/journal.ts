@@ -9,7 +9,11 @@ export function jobKey(job: Job): string {
 
 /**
  * An append-only file of finished jobs (one JSON line each), so a long run that dies (a crashed
- * addon, a killed CI job) can resume where it stopped instead of starting over.
+ * addon, a killed CI job, a report that could not be written) can resume where it stopped instead of
+ * starting over.
+ *
+ * NB: the journal outlives the run: the caller removes it ({@link Journal.settle}) only once the reports
+ * are on disk, so a failed report write loses nothing and `--resume` writes them without re-measuring.
  */
 export class Journal {
   constructor(readonly file: string) {}
@@ -36,5 +40,15 @@ export class Journal {
 
   remove(): void {
     rmSync(this.file, { force: true });
+  }
+
+  /**
+   * Call once the reports are written: removes the journal when every result is ok and keeps it
+   * otherwise, so `--resume` retries only the failed and unavailable jobs. Returns whether it was removed.
+   */
+  settle(results: readonly CellResult[]): boolean {
+    if (!results.every((r) => r.status === 'ok')) return false;
+    this.remove();
+    return true;
   }
 }
