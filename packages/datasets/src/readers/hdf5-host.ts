@@ -7,6 +7,7 @@ import type { Hdf5Reply, Hdf5Request } from './hdf5-worker.js';
 // runs the built JavaScript (tests that import src need `pnpm build` first, as the strategies' do).
 const WORKER_URL = new URL('../../dist/readers/hdf5-worker.js', import.meta.url);
 const START_MS = 60_000;
+const KEEP_HEAP_BYTES = 64 << 20;
 
 /**
  * One worker thread that runs every HDF5 read, one at a time. HDF5 can loop forever or abort on a
@@ -73,7 +74,11 @@ class Hdf5Host {
       const onExit = (code: number) => fail(`fatal to HDF5 (its worker exited with code ${code})`);
       const onMessage = (m: Hdf5Reply) => {
         off();
-        if (m.ok) return resolve(m.result);
+        if (m.ok) {
+          // WebAssembly memory never shrinks: a worker that read a large file is let go rather than kept idle
+          if (m.heapBytes > KEEP_HEAP_BYTES) this.discard(w);
+          return resolve(m.result);
+        }
         if (m.restart) this.discard(w);
         const e = m.error;
         reject(

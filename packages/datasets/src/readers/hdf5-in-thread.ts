@@ -26,6 +26,7 @@ interface H5File {
 }
 interface H5Module {
   activate_throwing_error_handler?: () => void;
+  HEAPU8?: Uint8Array;
 }
 interface H5 {
   ready: Promise<H5Module>;
@@ -39,6 +40,12 @@ const H5T_FLOAT = 1;
 const MAX_FILTER_RATIO = 1100;
 
 let loaded: Promise<H5> | undefined;
+let heap: H5Module | undefined;
+
+/** Bytes of WebAssembly memory h5wasm holds in this thread: it grows with the largest read and never shrinks. */
+export function h5wasmHeapBytes(): number {
+  return heap?.HEAPU8?.byteLength ?? 0;
+}
 
 /**
  * Load h5wasm (HDF5 compiled to WebAssembly, which reads the real filesystem under Node) into this
@@ -50,7 +57,8 @@ export function loadH5wasm(): Promise<H5> {
     try {
       const mod = (await import('h5wasm/node')) as { default?: H5 } & H5;
       const h5 = mod.default ?? mod;
-      (await h5.ready).activate_throwing_error_handler?.();
+      heap = await h5.ready;
+      heap.activate_throwing_error_handler?.();
       return h5;
     } catch (err) {
       loaded = undefined;

@@ -3,7 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { FileFormatError } from '../file-format-error.js';
 import type { AnnHdf5 } from './ann-hdf5.js';
-import { loadH5wasm, raisedByHdf5, readAnnHdf5InThread } from './hdf5-in-thread.js';
+import { h5wasmHeapBytes, loadH5wasm, raisedByHdf5, readAnnHdf5InThread } from './hdf5-in-thread.js';
 
 /** A request from the host, and the replies it gets. */
 export interface Hdf5Request {
@@ -12,7 +12,7 @@ export interface Hdf5Request {
   maxTest: number;
 }
 export type Hdf5Reply =
-  | { ok: true; result: AnnHdf5 }
+  | { ok: true; result: AnnHdf5; heapBytes: number }
   | {
       ok: false;
       /** The h5wasm instance is not to be trusted after this (an error inside HDF5, an abort): the host replaces the worker. */
@@ -27,7 +27,7 @@ if (port) {
     readAnnHdf5InThread(req.file, req.maxTrain, req.maxTest).then(
       (result) => {
         const buffers = new Set([result.train.buffer, result.test.buffer, ...(result.neighbors ? [result.neighbors.buffer] : [])]);
-        port.postMessage({ ok: true, result } satisfies Hdf5Reply, [...buffers] as ArrayBuffer[]);
+        port.postMessage({ ok: true, result, heapBytes: h5wasmHeapBytes() } satisfies Hdf5Reply, [...buffers] as ArrayBuffer[]);
       },
       (err: unknown) => {
         const e = err instanceof Error ? err : new Error(String(err));
