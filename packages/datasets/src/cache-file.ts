@@ -29,14 +29,16 @@ export interface OpenedCacheFile {
 /**
  * Read and check a file written by {@link sealCacheFile}: the tag, each field against `expect` (a name
  * and the value it must have; undefined takes any value), the size against `bodyBytes(fields)`, then the checksum. Returns undefined
- * when the file does not exist, `{ problem }` saying what is wrong (field, value found, value expected)
- * when it fails a check; the body is read only after the size is known to match.
+ * when the file does not exist or starts with one of `legacyTags` (a cache an earlier version wrote, to be
+ * replaced without a fuss), `{ problem }` saying what is wrong (field, value found, value expected) when it
+ * fails a check; the body is read only after the size is known to match.
  */
 export function openCacheFile(
   file: string,
   tag: string,
   expect: readonly (readonly [name: string, value: number | undefined])[],
   bodyBytes: (fields: readonly number[]) => number,
+  legacyTags: readonly string[] = [],
 ): OpenedCacheFile | { problem: string } | undefined {
   let fd: number;
   try {
@@ -52,6 +54,7 @@ export function openCacheFile(
     const head = Buffer.alloc(headBytes);
     if (readSync(fd, head, 0, headBytes, 0) !== headBytes) return { problem: 'header is short; the file changed while read' };
     const found = head.toString('latin1', 0, 4);
+    if (legacyTags.includes(found)) return undefined;
     if (found !== tag) return { problem: `tag is ${JSON.stringify(found)}; expected ${JSON.stringify(tag)} (another format or version)` };
     const fields = expect.map((_, i) => head.readUInt32LE(4 + 4 * i));
     for (let i = 0; i < expect.length; i++) {

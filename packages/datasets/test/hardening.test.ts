@@ -184,6 +184,21 @@ describe('cache files carry their shape and a checksum (issue 10, item 9)', () =
     expect(variant('rows.bin', (b) => (b.writeUInt32LE(7, 4), b))).toBe("header field 'rows' is 7; expected 2");
     expect(variant('cut.bin', (b) => b.subarray(0, b.length - 1))).toBe('size is 39 bytes; expected 40 for the shape in its header');
     expect(variant('tiny.bin', (b) => b.subarray(0, 5))).toBe('size is 5 bytes; expected at least 16 (the header)');
+    // an earlier version's tag: not damage, so no problem to report; the caller rebuilds it
+    const legacy = join(dir, 'legacy.bin');
+    writeFileSync(legacy, sealCacheFile('OLD1', [2, 3], body()));
+    expect(
+      openCacheFile(
+        legacy,
+        'TEST',
+        [
+          ['rows', 2],
+          ['dim', undefined],
+        ],
+        ([r, d]) => r * d * 4,
+        ['OLD1'],
+      ),
+    ).toBeUndefined();
   });
 });
 

@@ -15,8 +15,10 @@ export interface GroundTruth {
   readonly kernel?: string;
 }
 
-// "HGT1" (no checksum, no base size) was the format before; such files are recomputed.
 const CACHE_TAG = 'HGT2';
+// The format before (no checksum, no base size): uint32 0x48475431 little-endian. Such files are
+// recomputed and replaced quietly; they are not damaged, only old.
+const LEGACY_TAG = '1TGH';
 
 /**
  * Exact neighbours for `data` under `metric`, cached on disk by dataset hash (cacheDir()/gt-*.bin) so
@@ -111,6 +113,7 @@ function readCache(file: string, nq: number, k: number, n: number, warn: CacheWa
       ['base rows', n],
     ],
     () => nq * k * 8,
+    [LEGACY_TAG],
   );
   if (!c) return undefined;
   let gt: GroundTruth | undefined;
