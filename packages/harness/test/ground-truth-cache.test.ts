@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SeededRandom, datasetHash, loadDataset, sealCacheFile, type LoadedDataset } from '@hnswlab/datasets';
+import { CASE_BYTES, CASE_MS, bounded } from './bounded.js';
 import { cacheDir, groundTruth, type GroundTruth } from '../src/index.js';
 
 const SEED = Number(process.env.HNSWLAB_CORPUS_SEED ?? 20_250_610);
@@ -24,13 +25,13 @@ beforeAll(async () => {
   fresh = await groundTruth(data, hash, 'l2', K, { cache: false });
 });
 
-/** Write `bytes` as the cache, read the ground truth back, and return it with the warnings it gave. */
-async function withCache(bytes: Uint8Array): Promise<{ gt: GroundTruth; warnings: string[]; ms: number }> {
+/** Write `bytes` as the cache, read the ground truth back, and return it with the warnings it gave and its cost. */
+async function withCache(bytes: Uint8Array): Promise<{ gt: GroundTruth; warnings: string[]; ms: number; bytes: number }> {
   writeFileSync(file, bytes);
   const warnings: string[] = [];
-  const t0 = performance.now();
-  const gt = await groundTruth(data, hash, 'l2', K, { warn: (m) => warnings.push(m) });
-  return { gt, warnings, ms: performance.now() - t0 };
+  const r = await bounded(() => groundTruth(data, hash, 'l2', K, { warn: (m) => warnings.push(m) }));
+  if (r.error !== undefined) throw r.error;
+  return { gt: r.value!, warnings, ms: r.ms, bytes: r.bytes };
 }
 
 function sealed(ids: Int32Array, distances: Float32Array, fields = [data.queryCount, K, data.n]): Uint8Array {
@@ -93,7 +94,7 @@ describe('the ground-truth cache', () => {
     ]);
   });
 
-  it('survives a corpus of damaged caches: each warned about and recomputed exactly, none used', async () => {
+  it('survives a corpus of damaged caches: each warned about and recomputed exactly, none used, within 2 s and 64 MiB', async () => {
     const rng = new SeededRandom(SEED);
     const good = sealed(fresh.ids, fresh.distances);
     const cases: Array<[string, Uint8Array]> = [];
@@ -116,15 +117,17 @@ describe('the ground-truth cache', () => {
     for (const [name, bytes] of cases) {
       const r = await withCache(bytes);
       const wrong =
-        r.ms > 2000
+        r.ms > CASE_MS
           ? `took ${Math.round(r.ms)} ms`
-          : r.gt.source !== 'computed'
-            ? `used the damaged cache (${r.gt.source})`
-            : r.warnings.length !== 1 || !r.warnings[0].startsWith(`${file}: `)
-              ? `warned ${JSON.stringify(r.warnings)}`
-              : !(r.gt.ids.every((v, i) => v === fresh.ids[i]) && r.gt.distances.every((v, i) => v === fresh.distances[i]))
-                ? 'recomputed something else'
-                : undefined;
+          : r.bytes > CASE_BYTES
+            ? `grew memory by ${(r.bytes / 2 ** 20).toFixed(1)} MiB`
+            : r.gt.source !== 'computed'
+              ? `used the damaged cache (${r.gt.source})`
+              : r.warnings.length !== 1 || !r.warnings[0].startsWith(`${file}: `)
+                ? `warned ${JSON.stringify(r.warnings)}`
+                : !(r.gt.ids.every((v, i) => v === fresh.ids[i]) && r.gt.distances.every((v, i) => v === fresh.distances[i]))
+                  ? 'recomputed something else'
+                  : undefined;
       if (wrong) failures.push(`${name}: ${wrong}`);
     }
     console.info(`[ground-truth cache] seed ${SEED}: ${cases.length} damaged caches, each warned about and recomputed`);

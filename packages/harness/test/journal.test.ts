@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { SeededRandom } from '@hnswlab/datasets';
+import { CASE_BYTES, CASE_MS, bounded } from './bounded.js';
 import { Journal, jobKey, planMatrix, runMatrix, type BenchReport, type CellResult, type MatrixBlock } from '../src/index.js';
 import { formatJournalLine } from '../src/journal-entry.js';
 
@@ -128,24 +129,20 @@ describe('the journal', () => {
     ]);
   });
 
-  it('survives a corpus of damaged journals: each damaged line skipped and named, every other entry kept', () => {
+  it('survives a corpus of damaged journals: each damaged line skipped and named, every other entry kept, within 2 s and 64 MiB', async () => {
     const rng = new SeededRandom(SEED);
     const text = lines.join('\n') + '\n';
     const lineOf = (pos: number) => text.slice(0, pos).split('\n').length - 1;
     const failures: string[] = [];
     let cases = 0;
-    const check = (name: string, damaged: string, touched: Set<number>) => {
+    const check = async (name: string, damaged: string, touched: Set<number>) => {
       cases++;
-      const t0 = performance.now();
-      let got: ReturnType<typeof load>;
-      try {
-        got = load(damaged);
-      } catch (err) {
-        failures.push(`${name}: threw ${(err as Error).message}`);
-        return;
-      }
+      const r = await bounded(() => load(damaged));
+      if (r.error !== undefined) return failures.push(`${name}: threw ${(r.error as Error).message}`);
+      const got = r.value!;
       const kept = keys().filter((_, i) => !touched.has(i));
-      if (performance.now() - t0 > 2000) failures.push(`${name}: took ${Math.round(performance.now() - t0)} ms`);
+      if (r.ms > CASE_MS) failures.push(`${name}: took ${Math.round(r.ms)} ms`);
+      if (r.bytes > CASE_BYTES) failures.push(`${name}: grew memory by ${(r.bytes / 2 ** 20).toFixed(1)} MiB`);
       if (JSON.stringify([...got.done.keys()]) !== JSON.stringify(kept))
         failures.push(`${name}: kept ${got.done.size} entries, expected ${kept.length}`);
       if (touched.size > 0 && got.warnings.length === 0) failures.push(`${name}: no warning`);
@@ -162,12 +159,12 @@ describe('the journal', () => {
         // a flipped newline joins its line to the next
         if (text[pos] === '\n') touched.add(lineOf(pos) + 1);
       }
-      check(`${bits} bit flips #${i}`, bytes.toString('utf8'), touched);
+      await check(`${bits} bit flips #${i}`, bytes.toString('utf8'), touched);
     }
     for (let cut = 1; cut < text.length; cut += 1 + rng.int(400)) {
       const touched = new Set<number>(text[cut - 1] === '\n' ? [] : [lineOf(cut)]);
       for (let l = lineOf(cut) + 1; l < lines.length; l++) touched.add(l);
-      check(`cut at ${cut}`, text.slice(0, cut), touched);
+      await check(`cut at ${cut}`, text.slice(0, cut), touched);
     }
     console.info(`[journal] seed ${SEED}: ${cases} damaged journals, each damaged line skipped with a warning`);
     expect(failures).toEqual([]);
