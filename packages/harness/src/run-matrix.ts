@@ -18,7 +18,11 @@ export interface RunMatrixOptions {
   /** Where progress goes; null for none. Default process.stderr. */
   progress?: NodeJS.WriteStream | { isTTY?: boolean; write(s: string): unknown } | null;
   command?: string;
-  /** Append each finished job here; with `resume`, jobs already in it are not run again. */
+  /**
+   * Append each finished job here; with `resume`, jobs already in it are not run again. The journal is
+   * kept when the run ends: remove it with `new Journal(file).settle(results)` once the reports are
+   * written, so a failed report write can be recovered with `resume`.
+   */
   journal?: string;
   resume?: boolean;
   /** What the reader must know about the matrix (an offline fallback, files left out); into `report.notes`. */
@@ -109,8 +113,6 @@ export async function runMatrix(blocks: readonly MatrixBlock[], options: RunMatr
     progress?.finish(job, result);
   }
   progress?.end();
-  // kept when something failed, so --resume retries only those jobs
-  if (results.every((r) => r.status === 'ok')) journal?.remove();
   clearPreparedData();
   const asked = [...new Set(blocks.flatMap((b) => b.peers))];
   return assembleReport({

@@ -1,84 +1,58 @@
-/** An ann-benchmarks HDF5 file: `train` (base), `test` (queries), `neighbors`, and its `distance` attribute. */
-export interface AnnHdf5 {
-  readonly dim: number;
-  readonly train: Float32Array;
-  readonly trainRows: number;
-  readonly totalTrainRows: number;
-  readonly test: Float32Array;
-  readonly testRows: number;
-  /** Row-major testRows × neighborsK exact neighbour ids, when the file has them. */
-  readonly neighbors?: Int32Array;
-  readonly neighborsK?: number;
-  /** 'euclidean', 'angular', ... as the file says. */
-  readonly distance?: string;
-}
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { FileFormatError } from '../file-format-error.js';
+import type { AnnHdf5 } from './ann-hdf5.js';
+import { checkRowLimit } from './check-size.js';
+import { hdf5Host } from './hdf5-host.js';
 
-interface H5Dataset {
-  shape: number[] | null;
-  slice(ranges: Array<[number, number] | []>): unknown;
-}
-interface H5File {
-  get(path: string): unknown;
-  attrs: Record<string, { value: unknown }>;
-  close(): void;
-}
-interface H5Module {
-  ready: Promise<unknown>;
-  File: new (file: string, mode: 'r') => H5File;
-}
+const SIGNATURE = Buffer.from('\x89HDF\r\n\x1a\n', 'latin1');
 
 /**
  * Read an ann-benchmarks HDF5 file (the first `maxTrain` base rows and `maxTest` queries) with h5wasm,
- * HDF5 compiled to WebAssembly, which reads the real filesystem under Node.
+ * HDF5 compiled to WebAssembly, in a worker thread. `train` and `test` must be 2-D little-endian float
+ * (or small integer) datasets of one dimension with finite values; `neighbors`, when present, one row
+ * of train-row ids per test row. Every shape is checked against the file size before anything is read.
+ * A file HDF5 cannot finish within `timeoutMs` (default 30 s plus 1 s per 10 MB) or aborts on is a
+ * FileFormatError, like every other defect of the file.
  */
-export async function readAnnHdf5(file: string, maxTrain = Infinity, maxTest = Infinity): Promise<AnnHdf5> {
-  let h5: H5Module;
+export async function readAnnHdf5(
+  file: string,
+  maxTrain = Infinity,
+  maxTest = Infinity,
+  options: { timeoutMs?: number } = {},
+): Promise<AnnHdf5> {
+  checkRowLimit('maxTrain', maxTrain);
+  checkRowLimit('maxTest', maxTest);
+  const size = checkSignature(file);
+  const timeoutMs = options.timeoutMs ?? 30_000 + Math.ceil(size / 10_000);
+  if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${String(options.timeoutMs)}`);
+  return hdf5Host.read({ file, maxTrain, maxTest }, timeoutMs);
+}
+
+/**
+ * HDF5 looks for its signature at byte 0, 512, 1024, 2048, ... (after a user block): check that here, so
+ * a file that is not HDF5 gets a plain error, and return the file's size.
+ */
+function checkSignature(file: string): number {
+  const fd = openSync(file, 'r');
   try {
-    const mod = (await import('h5wasm/node')) as { default?: H5Module } & H5Module;
-    h5 = mod.default ?? mod;
-    await h5.ready;
-  } catch (err) {
-    throw new Error(`reading HDF5 needs h5wasm, which did not load: ${(err as Error).message}`, { cause: err });
-  }
-  const f = new h5.File(file, 'r');
-  try {
-    const ds = (name: string) => {
-      const d = f.get(name) as H5Dataset | null;
-      if (!d || !Array.isArray(d.shape) || d.shape.length !== 2)
-        throw new RangeError(`${file}: no 2-D dataset '${name}' (ann-benchmarks files have train, test, neighbors)`);
-      return d;
-    };
-    const rows = (d: H5Dataset, max: number) => {
-      const [total, dim] = d.shape as number[];
-      const n = Math.min(total, max);
-      const raw = d.slice([[0, n], []]);
-      const out = raw instanceof Float32Array ? raw : Float32Array.from(raw as ArrayLike<number>);
-      return { data: out, rows: n, total, dim };
-    };
-    const train = rows(ds('train'), maxTrain);
-    const test = rows(ds('test'), maxTest);
-    if (test.dim !== train.dim) throw new RangeError(`${file}: train has dim ${train.dim}, test ${test.dim}`);
-    let neighbors: Int32Array | undefined;
-    let neighborsK: number | undefined;
-    const nb = f.get('neighbors') as H5Dataset | null;
-    if (nb && Array.isArray(nb.shape) && nb.shape.length === 2) {
-      neighborsK = nb.shape[1];
-      const raw = nb.slice([[0, test.rows], []]);
-      neighbors = raw instanceof Int32Array ? raw : Int32Array.from(raw as ArrayLike<number | bigint>, Number);
+    const size = fstatSync(fd).size;
+    const got = Buffer.alloc(8);
+    for (let at = 0; at + 8 <= size; at = at === 0 ? 512 : at * 2) {
+      if (readSync(fd, got, 0, 8, at) === 8 && got.equals(SIGNATURE)) return size;
     }
-    const distance = f.attrs?.distance?.value;
-    return {
-      dim: train.dim,
-      train: train.data,
-      trainRows: train.rows,
-      totalTrainRows: train.total,
-      test: test.data,
-      testRows: test.rows,
-      neighbors,
-      neighborsK,
-      distance: typeof distance === 'string' ? distance : undefined,
-    };
+    throw new FileFormatError(
+      file,
+      'signature',
+      size < 8 ? `absent (the file is ${size} bytes)` : `absent (bytes 0-7 are ${hexBytes(fd, size)})`,
+      'the HDF5 signature 89 48 44 46 0d 0a 1a 0a at byte 0 or a power of two from 512 (is this an HDF5 file?)',
+    );
   } finally {
-    f.close();
+    closeSync(fd);
   }
+}
+
+function hexBytes(fd: number, size: number): string {
+  const b = Buffer.alloc(Math.min(8, size));
+  readSync(fd, b, 0, b.length, 0);
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
 }
