@@ -225,7 +225,14 @@ function stronglyConnected(index: HnswIndex): boolean {
     const stack = [g.entry];
     seen[g.entry] = 1;
     let n = 1;
-    while (stack.length) for (const v of edges[stack.pop()!]) if (!seen[v]) ((seen[v] = 1), n++, stack.push(v));
+    while (stack.length) {
+      for (const v of edges[stack.pop()!]) {
+        if (seen[v]) continue;
+        seen[v] = 1;
+        n++;
+        stack.push(v);
+      }
+    }
     return n === g.count;
   };
   return covers(forward) && covers(backward);
