@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HnswIndex, type DistanceKernel } from '@hnswlab/core';
 import { graphOf } from '@hnswlab/core/testing';
 import { SeededRandom } from '@hnswlab/datasets';
@@ -162,6 +165,23 @@ class Merge implements Command {
   toString = () => `merge(seed ${this.seed}, n ${this.n}${this.clash ? ', an id in both' : ''})`;
 }
 
+class Reload implements Command {
+  constructor(readonly viaFile: boolean) {}
+  check = () => true as const;
+  async run(_model: Model, real: Real): Promise<void> {
+    // Serialize and read back (a file, or bytes): the model must not notice.
+    const old = real.index;
+    if (this.viaFile) {
+      const file = join(tmpdir(), `hnswlab-model-${process.pid}.hnsw`);
+      await old.save(file);
+      real.index = await HnswIndex.load(file, { kernel: real.kernel });
+      rmSync(file, { force: true });
+    } else real.index = HnswIndex.deserialize(old.serialize(), { kernel: real.kernel });
+    old.dispose();
+  }
+  toString = () => `reload(${this.viaFile ? 'file' : 'bytes'})`;
+}
+
 class Search implements Command {
   constructor(
     readonly seed: number,
@@ -261,6 +281,7 @@ const commandArbs = [
   fc.nat(1e6).map((p) => new Remove(p)),
   fc.tuple(fc.nat(1e6), fc.integer({ min: 1, max: 25 }), fc.boolean()).map(([s, n, c]) => new Merge(s, n, c)),
   fc.tuple(fc.nat(1e6), fc.integer({ min: 1, max: 12 })).map(([s, k]) => new Search(s, k)),
+  fc.boolean().map((f) => new Reload(f)),
 ];
 
 /**
@@ -278,7 +299,7 @@ export function modelSuite(label: string, load: Promise<KernelLoad>, strategies:
     const k: DistanceKernel = kernel;
     const numRuns = Number(process.env.HNSWLAB_MODEL_RUNS ?? runs ?? 200);
     it(
-      `${numRuns} random sequences of add, addBatch (${strategies.join(', ')}), remove, merge and search agree with the model`,
+      `${numRuns} random sequences of add, addBatch (${strategies.join(', ')}), remove, merge, save/load and search agree with the model`,
       { timeout: 600_000 },
       async () => {
         await fc.assert(

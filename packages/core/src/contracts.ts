@@ -124,6 +124,12 @@ export interface VectorSpace {
   write(firstRow: number, src: Float32Array, count?: number, srcOffset?: number): void;
   /** A copy of a stored row, as stored (normalised under cosine). */
   read(row: number): Float32Array;
+  /**
+   * Rows [firstRow, firstRow + count) as stored, as one view into the space (valid until the next
+   * reserve): for saving, and for loading saved rows as they are (written through, nothing is
+   * normalised again). Owner thread only.
+   */
+  rows(firstRow: number, count: number): Float32Array;
   /** Per-thread scratch for batched distance calls against this space, with room for `maxBatch` ids. */
   createProbe(maxBatch: number): DistanceProbe;
   /** `byteLength` zeroed bytes of shared memory this kernel addresses, 64-byte aligned. Owner thread only. */

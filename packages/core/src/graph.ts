@@ -134,8 +134,8 @@ export class Graph {
     this.remakeViews();
   }
 
-  /** Grow the upper pool until `slots` Int32 fit. */
-  private reserveUpper(slots: number): void {
+  /** Grow the upper pool until `slots` Int32 fit. Owner thread only. */
+  reserveUpper(slots: number): void {
     if (slots <= this.upper.length) return;
     const r = this.regions;
     r.upper = this.owner('grow').resize(r.upper, Math.max(slots, Math.ceil(this.upper.length * 1.5)) * 4);

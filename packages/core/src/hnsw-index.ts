@@ -9,6 +9,14 @@ import { metricSpec } from './metrics/registry.js';
 import { BOUNDARIES } from './names.js';
 import { resolveStrategy } from './strategy-registry.js';
 import { checkId, checkPositiveInt, checkVectors, describeValue } from './validate.js';
+import { withFile } from './persist/load-file.js';
+import { readHnswlib, type HnswlibOptions } from './persist/read-hnswlib.js';
+import { bufferSource, readIndex, type LoadOptions } from './persist/read-index.js';
+import { saveIndex, serializeIndex } from './persist/write-index.js';
+
+/** Passes a loaded state to the constructor; not exported, so only this module can use it. */
+const ADOPT = Symbol('hnswlab.adopt');
+type Adopting = HnswIndexOptions & { [ADOPT]?: IndexState };
 
 export interface HnswIndexOptions {
   dim: number;
@@ -65,6 +73,15 @@ export class HnswIndex {
   #disposed = false;
 
   constructor(options: HnswIndexOptions) {
+    const adopted = (options as Adopting | null)?.[ADOPT];
+    if (adopted) {
+      const p = adopted.params;
+      ({ dim: this.dim, metric: this.metric, M: this.M, efConstruction: this.efConstruction, efSearch: this.efSearch } = p);
+      ({ seed: this.seed, kernel: this.kernel, boundary: this.boundary } = p);
+      this.#s = adopted;
+      STATES.set(this, adopted);
+      return;
+    }
     if (options === null || typeof options !== 'object') throw new TypeError('HnswIndex needs an options object with dim and kernel');
     const dim = checkPositiveInt('dim', options.dim);
     const spec = metricSpec(options.metric ?? 'l2');
@@ -254,6 +271,53 @@ export class HnswIndex {
     return checkGraph(this.#s.graph, this.#s.rowOf);
   }
 
+  /**
+   * Write the index to `path` (format: packages/core/FORMAT.md), crash-safely: a temporary file is
+   * written, flushed and renamed over `path`, so `path` never holds half a file. Waits for queued
+   * batches; batches called meanwhile wait for the save. Resolves to the file's size in bytes.
+   */
+  save(path: string): Promise<{ bytes: number }> {
+    try {
+      this.#assertOpen();
+      if (typeof path !== 'string' || path === '') throw new TypeError('save needs a file path');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return HnswIndex.#enqueue([this], () => saveIndex(this.#s, path));
+  }
+
+  /** The index file as bytes, for callers without a file system. Not while a batch runs. */
+  serialize(): Uint8Array {
+    this.#assertIdle('serialize');
+    return serializeIndex(this.#s);
+  }
+
+  /**
+   * Read an index written by save() into `kernel` (any kernel: the file holds float32 rows and the
+   * graph, whichever kernel wrote it). The file is validated before use: a damaged or crafted file
+   * throws an error naming the section, never a crash, a hang or a giant allocation. The loaded
+   * index continues exactly where the saved one was (ids, level generator, tombstones).
+   */
+  static async load(path: string, options: LoadOptions): Promise<HnswIndex> {
+    return new HnswIndex({ [ADOPT]: await withFile(path, (source) => readIndex(source, options)) } as Adopting);
+  }
+
+  /**
+   * Read an index written by hnswlib (hnswlib-node's writeIndex, the C++ format) into `kernel`: the
+   * same graph, ids, tombstones and vectors, so it answers as the hnswlib index did. The file does not
+   * record its metric: pass the one it was built with. Checked like load() (hnswlib's file has no
+   * checksum: sizes, link targets and ids are).
+   */
+  static async fromHnswlib(path: string, options: HnswlibOptions): Promise<HnswIndex> {
+    return new HnswIndex({ [ADOPT]: await withFile(path, (source) => readHnswlib(source, options)) } as Adopting);
+  }
+
+  /** The index in `bytes` (from serialize() or a file), validated as load() does. */
+  static deserialize(bytes: Uint8Array, options: LoadOptions): HnswIndex {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError(`deserialize needs a Uint8Array, got ${describeValue(bytes)}`);
+    return new HnswIndex({ [ADOPT]: readIndex(bufferSource(bytes), options) } as Adopting);
+  }
+
   /** What the last batch (addBatch or merge) did: stages, threads, work, lock waits; undefined before the first. */
   lastBatchReport(): BatchReport | undefined {
     return this.#s.lastBatch;
@@ -264,10 +328,7 @@ export class HnswIndex {
     this.#assertIdle('dispose');
     if (this.#disposed) return;
     this.#disposed = true;
-    const s = this.#s;
-    s.inserter.dispose();
-    s.graph.dispose();
-    s.space.dispose();
+    this.#s.dispose();
   }
 
   /** Ids for n rows: the given ones, checked, or the next free ones. */

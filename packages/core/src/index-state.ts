@@ -117,4 +117,11 @@ export class IndexState {
     // Work done stays counted; rows that were not committed are not inserts.
     this.counters.inserts = plan.prevCounters.inserts;
   }
+
+  /** Free the kernel memory (traversal scratch, graph regions, the space). */
+  dispose(): void {
+    this.inserter.dispose();
+    this.graph.dispose();
+    this.space.dispose();
+  }
 }

@@ -39,6 +39,10 @@ export class OffsetSpace implements VectorSpace {
     return this.inner.read(row + this.base);
   }
 
+  rows(firstRow: number, count: number): Float32Array {
+    return this.inner.rows(firstRow + this.base, count);
+  }
+
   createProbe(maxBatch: number): DistanceProbe {
     return new OffsetProbe(this.inner.createProbe(maxBatch), this.base);
   }

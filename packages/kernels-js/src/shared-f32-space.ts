@@ -91,6 +91,12 @@ export class SharedF32Space implements VectorSpace {
     return this.data.slice(row * this.dim, (row + 1) * this.dim);
   }
 
+  rows(firstRow: number, count: number): Float32Array {
+    if (firstRow < 0 || count < 0 || firstRow + count > this.capacity)
+      throw new RangeError(`rows ${firstRow}..${firstRow + count} outside capacity ${this.capacity}`);
+    return this.data.subarray(firstRow * this.dim, (firstRow + count) * this.dim);
+  }
+
   createProbe(maxBatch: number): DistanceProbe {
     const probe = this.makeProbe(this, maxBatch);
     this.probes.push(probe);

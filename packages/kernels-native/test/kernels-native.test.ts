@@ -1,4 +1,5 @@
-import { coreSuite, kernelConformance, loadKernel } from '@hnswlab/conformance';
+import { coreSuite, kernelConformance, loadKernel, persistenceSuite } from '@hnswlab/conformance';
+import { createKernel as createJsKernel } from '@hnswlab/kernels-js';
 import { createKernel, SIMD_PATHS, supportedSimdPaths } from '@hnswlab/kernels-native';
 import { it } from 'vitest';
 
@@ -7,6 +8,7 @@ import { it } from 'vitest';
 const load = loadKernel('native', () => createKernel());
 kernelConformance('native (auto)', load);
 coreSuite('native (auto)', load);
+persistenceSuite('native (auto)', load, loadKernel('js', createJsKernel));
 
 const { kernel } = await load;
 const supported = kernel ? await supportedSimdPaths() : [];

@@ -111,6 +111,13 @@ export class WasmSpace implements VectorSpace {
     return this.store().slice(at, at + this.dim);
   }
 
+  rows(firstRow: number, count: number): Float32Array {
+    if (firstRow < 0 || count < 0 || firstRow + count > this.cap)
+      throw new RangeError(`rows ${firstRow}..${firstRow + count} outside capacity ${this.cap}`);
+    const at = this.vecBase / 4 + firstRow * this.dim;
+    return this.store().subarray(at, at + count * this.dim);
+  }
+
   createProbe(maxBatch: number): DistanceProbe {
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be an integer ≥ 1, got ${maxBatch}`);
     const at = this.heap.carve(probeBytes(maxBatch, this.dim));

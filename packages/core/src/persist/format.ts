@@ -1,0 +1,58 @@
+// The hnswlab index file, version 1 (documented in packages/core/FORMAT.md). Little-endian; every
+// section starts on a 64-byte boundary, so a reader can map a section without parsing per node.
+//
+//   [0, 64)            file header: magic, version, section count, file length, CRC-32 of the table
+//   [64, 64 + 32·n)    section table: name (8 ASCII bytes, NUL-padded), offset (u64), length (u64),
+//                      CRC-32 of the section (u32), reserved (u32)
+//   sections           in table order, each at a multiple of 64, zero padding between
+
+export const MAGIC = 'HNSWLAB\0';
+export const FORMAT_VERSION = 1;
+export const HEADER_BYTES = 64;
+export const TABLE_ENTRY_BYTES = 32;
+export const ALIGN = 64;
+/** More sections than this is not a file this reader wrote. */
+export const MAX_SECTIONS = 32;
+
+/** The sections of version 1, in file order. `meta` is JSON; the others are the graph's and store's arrays. */
+export const SECTIONS = ['meta', 'levels', 'links0', 'upoff', 'upper', 'labels', 'deleted', 'vectors'] as const;
+export type SectionName = (typeof SECTIONS)[number];
+
+/** What `meta` holds: the options and the state a loaded index continues from. */
+export interface IndexMeta {
+  readonly dim: number;
+  readonly metric: string;
+  readonly M: number;
+  readonly efConstruction: number;
+  readonly efSearch: number;
+  readonly seed: number;
+  /** Rows in the file (live and tombstoned). */
+  readonly count: number;
+  readonly live: number;
+  readonly tombstones: number;
+  /** The next automatic id. */
+  readonly nextId: number;
+  /** The level generator's state, so a loaded index draws the same levels a never-saved one would. */
+  readonly rngState: number;
+  readonly entry: number;
+  readonly maxLevel: number;
+  /** Int32 slots of the upper pool in use. */
+  readonly upperUsed: number;
+  /** How vectors are stored: 'f32' rows of dim float32 (as the space holds them: normalised under cosine). */
+  readonly store: 'f32';
+  /** The kernel that wrote the file, for information only: any kernel reads it. */
+  readonly writtenBy: string;
+}
+
+export const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+
+/** A file that cannot be read as an index: says which part and why. */
+export class IndexFileError extends Error {
+  override readonly name = 'IndexFileError';
+  constructor(
+    readonly section: string,
+    message: string,
+  ) {
+    super(`${section}: ${message}`);
+  }
+}
