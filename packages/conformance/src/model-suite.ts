@@ -182,18 +182,70 @@ class Reload implements Command {
   toString = () => `reload(${this.viaFile ? 'file' : 'bytes'})`;
 }
 
+class Upsert implements Command {
+  constructor(
+    readonly seed: number,
+    readonly pick: number,
+  ) {}
+  check = () => true as const;
+  async run(model: Model, real: Real): Promise<void> {
+    const live = [...model.vectors.keys()];
+    const id = live.length > 0 && this.pick % 3 !== 0 ? live[this.pick % live.length] : 7_000_000 + (this.pick % 1000);
+    const v = vectors(this.seed, 1);
+    expect(real.index.upsert(v, id)).toBe(id);
+    commit(model, [id], v);
+  }
+  toString = () => `upsert(seed ${this.seed}, #${this.pick})`;
+}
+
+class Compact implements Command {
+  check = () => true as const;
+  async run(_model: Model, real: Real): Promise<void> {
+    const before = real.index.stats().tombstones;
+    const report = await real.index.compact();
+    expect(report.removed).toBe(before);
+    expect(real.index.stats().tombstones).toBe(0);
+  }
+  toString = () => 'compact()';
+}
+
+class SearchBatch implements Command {
+  constructor(
+    readonly seed: number,
+    readonly n: number,
+    readonly k: number,
+  ) {}
+  check = () => true as const;
+  async run(model: Model, real: Real): Promise<void> {
+    // Many queries on 2 workers: the same answers as one at a time.
+    const qs = vectors(this.seed + 5, this.n);
+    const ef = Math.max(this.k, 16);
+    const batch = await real.index.searchBatch(qs, this.k, { ef, threads: 2 });
+    for (let q = 0; q < this.n; q++) {
+      const one = real.index.search(qs.subarray(q * DIM, (q + 1) * DIM), this.k, { ef });
+      expect(Array.from(batch.ids.subarray(q * this.k, q * this.k + batch.counts[q])), `query ${q}`).toEqual(Array.from(one.ids));
+      expect(batch.counts[q]).toBe(Math.min(this.k, model.vectors.size));
+    }
+  }
+  toString = () => `searchBatch(seed ${this.seed}, n ${this.n}, k ${this.k})`;
+}
+
 class Search implements Command {
   constructor(
     readonly seed: number,
     readonly k: number,
+    /** Keep one id in `filterEvery` (0: no filter); odd: as a Set, even: as a bitset over ids. */
+    readonly filterEvery = 0,
   ) {}
   check = () => true as const;
   async run(model: Model, real: Real): Promise<void> {
     const q = vectors(this.seed + 99, 1);
     // ef ≥ size: the beam search visits every row reachable from the entry point, so the answer is exact.
     const ef = Math.max(this.k, model.vectors.size + 1);
-    const got = real.index.search(q, this.k, { ef });
+    const allowed = this.filterEvery ? [...model.vectors.keys()].filter((id) => id % this.filterEvery === 0) : undefined;
+    const got = real.index.search(q, this.k, { ef, filter: allowed && asFilter(allowed, this.filterEvery % 2 === 1) });
     const want = [...model.vectors.entries()]
+      .filter(([id]) => !allowed || allowed.includes(id))
       .map(([id, v]) => [id, Math.fround(l2(q, v))] as const)
       .sort((a, b) => a[1] - b[1])
       .slice(0, this.k);
@@ -205,6 +257,7 @@ class Search implements Command {
       for (let i = 0; i < got.ids.length; i++) {
         const v = model.vectors.get(got.ids[i]);
         expect(v, `result ${got.ids[i]} is live`).toBeDefined();
+        if (allowed) expect(allowed.includes(got.ids[i]), `result ${got.ids[i]} is allowed`).toBe(true);
         expect(Math.abs(got.distances[i] - l2(q, v!))).toBeLessThanOrEqual(1e-6 + 1e-5 * got.distances[i]);
         if (i > 0) expect(got.distances[i]).toBeGreaterThanOrEqual(got.distances[i - 1]);
       }
@@ -221,7 +274,16 @@ class Search implements Command {
       if (!tied) expect(got.ids[i], `rank ${i}`).toBe(want[i][0]);
     }
   }
-  toString = () => `search(seed ${this.seed}, k ${this.k})`;
+  toString = () => `search(seed ${this.seed}, k ${this.k}${this.filterEvery ? `, ids divisible by ${this.filterEvery}` : ''})`;
+}
+
+/** Ids as a Set, or as a bitset over ids when they are small enough for one. */
+function asFilter(ids: number[], asSet: boolean): ReadonlySet<number> | Uint32Array {
+  const max = Math.max(-1, ...ids);
+  if (asSet || max > 1 << 24) return new Set(ids);
+  const bits = new Uint32Array((max >>> 5) + 1);
+  for (const id of ids) bits[id >>> 5] |= 1 << (id & 31);
+  return bits;
 }
 
 /** Searches over a level-0 graph that was not strongly connected (reported by the suite). */
@@ -280,7 +342,12 @@ const commandArbs = [
     .map(([s, n, p, plan, scr]) => new AddBatch(s, n, p, plan, scr)),
   fc.nat(1e6).map((p) => new Remove(p)),
   fc.tuple(fc.nat(1e6), fc.integer({ min: 1, max: 25 }), fc.boolean()).map(([s, n, c]) => new Merge(s, n, c)),
-  fc.tuple(fc.nat(1e6), fc.integer({ min: 1, max: 12 })).map(([s, k]) => new Search(s, k)),
+  fc
+    .tuple(fc.nat(1e6), fc.integer({ min: 1, max: 12 }), fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 7 })))
+    .map(([s, k, f]) => new Search(s, k, f)),
+  fc.tuple(fc.nat(1e6), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 6 })).map(([s, n, k]) => new SearchBatch(s, n, k)),
+  fc.tuple(fc.nat(1e6), fc.nat(1e6)).map(([s, p]) => new Upsert(s, p)),
+  fc.constant(new Compact()),
   fc.boolean().map((f) => new Reload(f)),
 ];
 
@@ -299,7 +366,7 @@ export function modelSuite(label: string, load: Promise<KernelLoad>, strategies:
     const k: DistanceKernel = kernel;
     const numRuns = Number(process.env.HNSWLAB_MODEL_RUNS ?? runs ?? 200);
     it(
-      `${numRuns} random sequences of add, addBatch (${strategies.join(', ')}), remove, merge, save/load and search agree with the model`,
+      `${numRuns} random sequences of add, addBatch (${strategies.join(', ')}), remove, upsert, compact, merge, save/load, search (filtered too) and searchBatch agree with the model`,
       { timeout: 600_000 },
       async () => {
         await fc.assert(

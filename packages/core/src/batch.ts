@@ -125,37 +125,51 @@ export class Batch implements BuildContext {
   }
 
   async withWorkers<T>(options: { threads: number; locking: boolean }, fn: (workers: Workers) => Promise<T>): Promise<T> {
-    const { threads, locking } = options;
-    const s = this.s,
-      p = s.params;
-    const job = await workerPool().acquire(threads, s.counters);
-    this.rec.threads = Math.max(this.rec.threads, threads);
-    this.job = job;
-    try {
-      // Taken after begin(), the last growth: nothing grows while workers hold these.
-      const space = s.space.handle(),
-        graph = s.graph.layout;
-      await job.open((worker) => ({
-        kernel: p.kernel.descriptor,
-        space,
-        graph,
-        efConstruction: p.efConstruction,
-        boundary: p.boundary,
-        timing: s.counters.timing,
-        locking,
-        firstRow: this.plan.firstRow,
-        count: this.plan.count,
-        worker,
-        workers: threads,
-      }));
-      return await fn(job);
-    } finally {
-      this.job = undefined;
-      await job.close();
-    }
+    this.rec.threads = Math.max(this.rec.threads, options.threads);
+    return withIndexWorkers(this.s, { ...options, firstRow: this.plan.firstRow, count: this.plan.count }, async (job) => {
+      this.job = job;
+      try {
+        return await fn(job);
+      } finally {
+        this.job = undefined;
+      }
+    });
   }
 
   stage<T>(name: string, rows: number, fn: () => T | Promise<T>): Promise<T> {
     return this.rec.stage(name, rows, fn, () => this.job?.busySeconds ?? 0);
+  }
+}
+
+/**
+ * Run `fn` with `threads` pool workers attached to the index (its kernel, space and graph), then
+ * detach them. Taken after the last growth: nothing grows while workers hold the regions.
+ */
+export async function withIndexWorkers<T>(
+  s: IndexState,
+  options: { threads: number; locking: boolean; firstRow: number; count: number },
+  fn: (job: Job) => Promise<T>,
+): Promise<T> {
+  const p = s.params;
+  const job = await workerPool().acquire(options.threads, s.counters);
+  try {
+    const space = s.space.handle(),
+      graph = s.graph.layout;
+    await job.open((worker) => ({
+      kernel: p.kernel.descriptor,
+      space,
+      graph,
+      efConstruction: p.efConstruction,
+      boundary: p.boundary,
+      timing: s.counters.timing,
+      locking: options.locking,
+      firstRow: options.firstRow,
+      count: options.count,
+      worker,
+      workers: options.threads,
+    }));
+    return await fn(job);
+  } finally {
+    await job.close();
   }
 }

@@ -268,6 +268,12 @@ export interface FusedTraversal {
   searchLayerFrom(count: number, ef: number, level: number, skipDeleted: boolean, exclude: number): number;
   /** A whole query: descent from the entry point, then the beam search at level 0 (results as searchLayer's). */
   search(ef: number, skipDeleted: boolean): number;
+  /**
+   * Rows the following queries may return: a bitset over rows (bit r of word r >> 5), or null for
+   * all. With skipDeleted, searches walk through the other rows but never return them. Optional: an
+   * index runs filtered queries through its JavaScript traversal when a kernel has no filter.
+   */
+  setFilter?(rows: Uint32Array | null): void;
   /** Link an allocated, stored row: the whole of Inserter.insert in one call. */
   insert(row: number): void;
   /** Add the work done since the last drain into `into`, and zero it here. */
@@ -415,6 +421,10 @@ export interface IndexStats {
   /** Seconds threads waited for row locks, and failed lock attempts (parallel builds). */
   lockWait: number;
   lockSpins: number;
+  /** Removed vectors still in the graph (as waypoints), until a compaction consolidates them. */
+  tombstones: number;
+  /** Bytes compactions freed for later inserts, in total. */
+  reclaimedBytes: number;
   /** Bytes held: vectors (the kernel's space), graph (links, levels, locks), other (labels, tombstones, scratch). */
   bytes: { vectors: number; graph: number; other: number };
 }
@@ -422,4 +432,6 @@ export interface IndexStats {
 export interface SearchResult {
   ids: Uint32Array;
   distances: Float32Array;
+  /** With a filter: true when the allowed rows were scanned exactly instead of searched in the graph. */
+  exact?: boolean;
 }

@@ -3,6 +3,11 @@ import { insertOne, runBatch } from './batch.js';
 import { checkGraph, type GraphReport } from './check.js';
 import type { Boundary, DistanceKernel, IndexStats, InsertOptions, InsertStrategy, Metric, SearchResult } from './contracts.js';
 import { IndexState, STATES } from './index-state.js';
+import { availableParallelism } from 'node:os';
+import { compactIndex, type CompactReport } from './compact.js';
+import { exactSearch } from './exact-search.js';
+import { searchBatch, type BatchSearchResult } from './search-batch.js';
+import { compileFilter, SearchFilter, type FilterInput } from './filter.js';
 import { H_DELETED } from './layout.js';
 import { checkMergeOptions, mergeIndex, type MergeOptions, type MergeReport } from './merge-index.js';
 import { metricSpec } from './metrics/registry.js';
@@ -41,6 +46,11 @@ export interface HnswIndexOptions {
   capacity?: number;
   /** Time the insert phases (navigation, neighbor search, ...). Counts are always kept. Default true. */
   timing?: boolean;
+  /**
+   * Compact (consolidate removed vectors and reuse their rows) before an insert once tombstones are
+   * this fraction of the rows; 1 turns it off (compact() still works). Default 0.25.
+   */
+  compactAt?: number;
 }
 
 export interface AddBatchOptions extends InsertOptions {
@@ -49,9 +59,21 @@ export interface AddBatchOptions extends InsertOptions {
   strategy?: string | InsertStrategy;
 }
 
+export interface SearchBatchOptions extends SearchOptions {
+  /** Worker threads (1: the calling thread). Default os.availableParallelism(). */
+  threads?: number;
+}
+
 export interface SearchOptions {
   /** Beam width, at least k. Default max(k, efSearch). */
   ef?: number;
+  /**
+   * Only these ids may be returned (see FilterInput; a SearchFilter from createFilter() is compiled
+   * once for many searches). The graph search walks through other rows but never returns them; when
+   * the filter allows so few rows that walking would cost more than scanning them, the allowed rows
+   * are scanned exactly instead (the result says `exact: true`).
+   */
+  filter?: FilterInput;
 }
 
 /**
@@ -67,6 +89,8 @@ export class HnswIndex {
   readonly seed: number;
   readonly kernel: DistanceKernel;
   readonly boundary: Boundary;
+  /** See HnswIndexOptions.compactAt. */
+  readonly compactAt: number;
   readonly #s: IndexState;
   #queue: Promise<void> = Promise.resolve();
   #busy = false;
@@ -78,6 +102,7 @@ export class HnswIndex {
       const p = adopted.params;
       ({ dim: this.dim, metric: this.metric, M: this.M, efConstruction: this.efConstruction, efSearch: this.efSearch } = p);
       ({ seed: this.seed, kernel: this.kernel, boundary: this.boundary } = p);
+      this.compactAt = DEFAULT_COMPACT_AT;
       this.#s = adopted;
       STATES.set(this, adopted);
       return;
@@ -108,6 +133,10 @@ export class HnswIndex {
       throw new RangeError(`the ${kernel.name} kernel does not support boundary '${boundary}' (it supports ${supported.join(', ')})`);
     }
     const capacity = checkPositiveInt('capacity', options.capacity ?? 1024);
+    const compactAt = options.compactAt ?? DEFAULT_COMPACT_AT;
+    if (typeof compactAt !== 'number' || !(compactAt > 0 && compactAt <= 1))
+      throw new RangeError(`compactAt must be in (0, 1], got ${describeValue(compactAt)}`);
+    this.compactAt = compactAt;
     this.dim = dim;
     this.metric = spec.name;
     this.M = M;
@@ -133,6 +162,7 @@ export class HnswIndex {
     this.#assertIdle('add');
     checkVectors(vector, this.dim, this.#s.metricSpec.normalise, 'vector');
     const label = this.#checkIds(1, id === undefined ? undefined : [id])[0];
+    this.#maybeCompact();
     insertOne(this.#s, vector, label);
     return label;
   }
@@ -160,6 +190,7 @@ export class HnswIndex {
       // Ids are (re)checked and assigned when the batch runs, not when it was queued: batches queued
       // before it may have taken the same ids in the meantime.
       const ids = this.#checkIds(copy.length / this.dim, options.ids);
+      this.#maybeCompact();
       await runBatch(this.#s, copy, ids, strategy, options);
       return ids;
     });
@@ -200,18 +231,70 @@ export class HnswIndex {
     const ef = options.ef === undefined ? Math.max(k, this.efSearch) : checkPositiveInt('ef', options.ef);
     if (ef < k) throw new RangeError(`ef (${ef}) must be at least k (${k})`);
     const s = this.#s;
-    if (s.live === 0) return { ids: new Uint32Array(0), distances: new Float32Array(0) };
-    const found = s.inserter.nearest(query, ef, s.graph.header[H_DELETED] > 0);
-    const n = Math.min(k, found);
+    const filter = options.filter === undefined ? undefined : compileFilter(s, options.filter, this);
+    if (s.live === 0 || filter?.allowed === 0) return { ids: new Uint32Array(0), distances: new Float32Array(0) };
+    const exact = filter !== undefined && preferExact(filter.allowed, ef, 2 * this.M, s.live);
+    const found = exact
+      ? exactSearch(s.graph, s.exactProbe(), query, k, filter.rows)
+      : s.inserter.nearest(query, ef, s.graph.header[H_DELETED] > 0, filter?.rows ?? null);
+    if (exact) s.counters.distanceEvals += filter.allowed;
+    const n = Math.min(k, found.count);
     const ids = new Uint32Array(n);
     const distances = new Float32Array(n);
-    const { rows, dists } = s.inserter.search,
-      labels = s.graph.labels;
+    const labels = s.graph.labels;
     for (let i = 0; i < n; i++) {
-      ids[i] = labels[rows[i]];
-      distances[i] = dists[i];
+      ids[i] = labels[found.rows[i]];
+      distances[i] = found.dists[i];
     }
-    return { ids, distances };
+    return filter ? { ids, distances, exact } : { ids, distances };
+  }
+
+  /**
+   * Answer many queries (row-major, n·dim floats) on `threads` worker threads over the shared graph
+   * and vectors (default: every core; 1 answers in the calling thread), results in flat arrays: query
+   * q's k slots are ids[q·k ..), nearest first. The queries are validated and copied when called. It
+   * runs in the index's queue: after batches queued before it, and batches called meanwhile wait for
+   * it, so it always sees a whole index.
+   */
+  searchBatch(queries: Float32Array, k: number, options: SearchBatchOptions = {}): Promise<BatchSearchResult> {
+    let shared: SharedArrayBuffer, ef: number, threads: number;
+    try {
+      this.#assertOpen();
+      checkVectors(queries, this.dim, this.#s.metricSpec.normalise, 'queries', true);
+      checkPositiveInt('k', k);
+      ef = options.ef === undefined ? Math.max(k, this.efSearch) : checkPositiveInt('ef', options.ef);
+      if (ef < k) throw new RangeError(`ef (${ef}) must be at least k (${k})`);
+      threads = options.threads === undefined ? availableParallelism() : checkPositiveInt('threads', options.threads);
+      shared = new SharedArrayBuffer(queries.byteLength);
+      new Float32Array(shared).set(queries);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return HnswIndex.#enqueue([this], async () => {
+      const s = this.#s;
+      const filter = options.filter === undefined ? undefined : compileFilter(s, options.filter, this);
+      const n = queries.length / this.dim;
+      const exact = filter !== undefined && preferExact(filter.allowed, ef, 2 * this.M, s.live);
+      if (exact) s.counters.distanceEvals += filter.allowed * n;
+      let rows: SharedArrayBuffer | null = null;
+      if (filter) {
+        rows = new SharedArrayBuffer(filter.rows.byteLength);
+        new Uint32Array(rows).set(filter.rows);
+      }
+      const skipDeleted = s.graph.header[H_DELETED] > 0;
+      const result = await searchBatch(
+        s,
+        { queries: shared, dim: this.dim, n, k, ef, skipDeleted, filter: rows, exact },
+        s.live === 0 ? 1 : threads,
+      );
+      return exact ? { ...result, exact } : result;
+    });
+  }
+
+  /** A filter compiled once for many searches (valid until the index changes; a stale one is compiled again). */
+  createFilter(ids: FilterInput): SearchFilter {
+    this.#assertOpen();
+    return compileFilter(this.#s, ids, this);
   }
 
   /** Remove a vector: it stays in the graph as a waypoint but never comes back from search. */
@@ -224,6 +307,58 @@ export class HnswIndex {
     s.graph.deleted[row] = 1;
     s.graph.header[H_DELETED]++;
     s.live--;
+    s.version++;
+  }
+
+  /**
+   * Insert `vector` under `id`, replacing the vector that id has (if any): the old row is removed and
+   * the new one linked, all or nothing (if the insert fails, the old vector is back). Returns the id.
+   */
+  upsert(vector: Float32Array, id: number): number {
+    this.#assertIdle('upsert');
+    checkVectors(vector, this.dim, this.#s.metricSpec.normalise, 'vector');
+    const label = checkId(id);
+    const s = this.#s;
+    const row = s.rowOf.get(label);
+    if (row === undefined) return this.add(vector, label);
+    this.remove(label);
+    try {
+      insertOne(s, vector, label);
+    } catch (err) {
+      s.rowOf.set(label, row);
+      s.graph.deleted[row] = 0;
+      s.graph.header[H_DELETED]--;
+      s.live++;
+      throw err;
+    }
+    this.#maybeCompact();
+    return label;
+  }
+
+  /**
+   * Consolidate removed vectors now (see compactIndex): links through them are repaired from their
+   * neighbours, and their rows and memory are reused by later inserts. Also runs by itself before an
+   * insert once tombstones pass `compactAt` of the rows. Queued like a batch.
+   */
+  compact(): Promise<CompactReport> {
+    try {
+      this.#assertOpen();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return HnswIndex.#enqueue([this], async () => this.#compactNow());
+  }
+
+  #compactNow(): CompactReport {
+    const report = compactIndex(this.#s);
+    this.#s.reclaimedBytes += report.reclaimedBytes;
+    return report;
+  }
+
+  /** Compact when tombstones pass the compactAt fraction of the rows (before an insert, so rows are reused). */
+  #maybeCompact(): void {
+    const g = this.#s.graph;
+    if (this.compactAt < 1 && g.header[H_DELETED] > 0 && g.header[H_DELETED] >= this.compactAt * g.count) this.#compactNow();
   }
 
   has(id: number): boolean {
@@ -257,6 +392,8 @@ export class HnswIndex {
       },
       lockWait: c.lockWait,
       lockSpins: c.lockSpins,
+      tombstones: g.header[H_DELETED],
+      reclaimedBytes: s.reclaimedBytes,
       bytes: { vectors: s.space.byteLength, graph: g.graphBytes(), other },
     };
   }
@@ -386,3 +523,15 @@ export class HnswIndex {
     if (this.#busy) throw new Error(`cannot ${what} while an addBatch is in progress: await it first`);
   }
 }
+
+/**
+ * Whether scanning the `allowed` rows costs less than a filtered graph search: the search must reach
+ * about ef / selectivity rows, each costing up to M0 distances, against `allowed` distances for the
+ * scan; they cross at allowed ≈ √(ef · M0 · live). The factor was measured (see the README).
+ */
+function preferExact(allowed: number, ef: number, M0: number, live: number): boolean {
+  return allowed <= EXACT_FACTOR * Math.sqrt(ef * M0 * live);
+}
+
+const EXACT_FACTOR = 0.5;
+const DEFAULT_COMPACT_AT = 0.25;

@@ -1,4 +1,4 @@
-import type { Boundary, DistanceKernel, Metric, MetricSpec, VectorSpace } from './contracts.js';
+import type { Boundary, DistanceKernel, DistanceProbe, Metric, MetricSpec, VectorSpace } from './contracts.js';
 import { Counters } from './counters.js';
 import { Graph } from './graph.js';
 import { Inserter } from './inserter.js';
@@ -53,6 +53,10 @@ export class IndexState {
   readonly levelMult: number;
   nextId = 0;
   live = 0;
+  /** Bytes compaction freed for reuse, in total. */
+  reclaimedBytes = 0;
+  /** Bumped by every change of rows (batches, removes, compaction): compiled filters check it. */
+  version = 0;
   lastBatch: BatchReport | undefined;
 
   constructor(
@@ -78,6 +82,7 @@ export class IndexState {
       g = this.graph;
     const count = labels.length;
     const t0 = c.timing ? now() : 0;
+    this.version++;
     const plan: Plan = {
       firstRow: g.count,
       count,
@@ -117,6 +122,13 @@ export class IndexState {
     // Work done stays counted; rows that were not committed are not inserts.
     this.counters.inserts = plan.prevCounters.inserts;
   }
+
+  /** A probe for exact scans (filtered search's fallback), made on first use. */
+  exactProbe(): DistanceProbe {
+    return (this.#exact ??= this.space.createProbe(256));
+  }
+
+  #exact: DistanceProbe | undefined;
 
   /** Free the kernel memory (traversal scratch, graph regions, the space). */
   dispose(): void {

@@ -1,9 +1,12 @@
 // The public surface of @hnswlab/core: the index, the oracle, the contracts, the registries and the
 // build primitives strategies are written with.
-export { HnswIndex, type AddBatchOptions, type HnswIndexOptions, type SearchOptions } from './hnsw-index.js';
+export { HnswIndex, type AddBatchOptions, type HnswIndexOptions, type SearchBatchOptions, type SearchOptions } from './hnsw-index.js';
+export type { BatchSearchResult } from './search-batch.js';
 export { BruteForceIndex } from './brute-force-index.js';
+export { SearchFilter, type FilterInput } from './filter.js';
 export type { BatchReport, StageReport } from './batch-report.js';
 export type { GraphReport } from './check.js';
+export type { CompactReport } from './compact.js';
 export type { MergeOptions, MergeReport } from './merge-index.js';
 export { IndexFileError } from './persist/format.js';
 export type { LoadOptions } from './persist/read-index.js';

@@ -36,6 +36,7 @@ export class Inserter implements Linker {
   private readonly pairProbe: DistanceProbe;
   private readonly efConstruction: number;
   private readonly locking: boolean;
+  private readonly probeSpace: VectorSpace;
   private readonly chosen: Int32Array;
   private readonly chosenDists: Float32Array;
   private pruneRows: Int32Array;
@@ -52,6 +53,7 @@ export class Inserter implements Linker {
     const rowOffset = options.rowOffset ?? 0;
     // Probes see graph rows; a fused traversal takes the offset itself.
     const space = rowOffset === 0 ? vectors : new OffsetSpace(vectors, rowOffset);
+    this.probeSpace = space;
     this.efConstruction = options.efConstruction;
     this.locking = options.locking;
     const maxBatch = graph.M0 + 1;
@@ -107,16 +109,36 @@ export class Inserter implements Linker {
   }
 
   /**
-   * The nearest `ef` rows to `query` (descent, then level 0), nearest first in search.rows/dists;
-   * returns the count. Tombstones are walked through but not returned when `skipDeleted`.
+   * The nearest `ef` rows to `query` (descent, then level 0), nearest first (views valid until the
+   * next call). Tombstones, and rows a `filter` (bitset over rows) leaves out, are walked through but
+   * not returned when `skipDeleted`.
    */
-  nearest(query: Float32Array, ef: number, skipDeleted: boolean): number {
-    const search = this.search;
+  nearest(
+    query: Float32Array,
+    ef: number,
+    skipDeleted: boolean,
+    filter: Uint32Array | null = null,
+  ): { rows: Int32Array; dists: Float32Array; count: number } {
+    const search = filter && !this.search.setFilter ? this.filterSearcher() : this.search;
     search.setQuery(query);
-    const n = search.search(ef, skipDeleted);
-    this.afterCall(1);
-    return n;
+    if (filter) search.setFilter!(filter);
+    try {
+      const count = search.search(ef, skipDeleted || filter !== null);
+      if (search === this.fused) this.afterCall(1);
+      return { rows: search.rows, dists: search.dists, count };
+    } finally {
+      if (filter) search.setFilter!(null);
+    }
   }
+
+  /** A JavaScript traversal for filtered queries, when the fused one has no filter. */
+  private filterSearcher(): Searcher {
+    this.jsSearcher ??= new Searcher(this.graph, this.probeSpace.createProbe(this.graph.M0 + 1), this.counters, false);
+    this.jsSearcher.fit();
+    return this.jsSearcher;
+  }
+
+  private jsSearcher: Searcher | undefined;
 
   /** Link an allocated row (its vector already stored) into the graph. */
   insert(row: number): void {

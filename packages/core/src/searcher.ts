@@ -23,6 +23,7 @@ export type LayerSearch = Pick<
   | 'searchLayer'
   | 'searchLayerFrom'
   | 'search'
+  | 'setFilter'
 >;
 
 /**
@@ -41,6 +42,8 @@ export class Searcher implements LayerSearch {
   readonly maxEntries: number;
   bestDist = 0;
   private visited: Uint32Array;
+  /** Rows a query may return (bit r of word r >> 5), or null for all; see setFilter. */
+  private allow: Uint32Array | null = null;
   private epoch = 0;
 
   constructor(
@@ -68,6 +71,18 @@ export class Searcher implements LayerSearch {
       v.set(this.visited);
       this.visited = v;
     }
+  }
+
+  /** Rows a query may return, as a bitset over rows: with skipDeleted, others are walked through but never returned. */
+  setFilter(rows: Uint32Array | null): void {
+    this.allow = rows;
+  }
+
+  /** A row a query must not return: a tombstone, or a row the filter leaves out. */
+  private rejects(row: number): boolean {
+    if (this.graph.deleted[row]) return true;
+    const a = this.allow;
+    return a !== null && ((a[row >>> 5] >>> (row & 31)) & 1) === 0;
   }
 
   setQuery(vector: Float32Array): void {
@@ -166,7 +181,8 @@ export class Searcher implements LayerSearch {
 
   /**
    * Beam search at one level from one entry: the nearest `ef` rows, nearest first, in rows/dists.
-   * `skipDeleted` keeps tombstoned rows out of the results while still walking through them.
+   * `skipDeleted` keeps tombstoned rows (and rows the filter leaves out) out of the results while
+   * still walking through them.
    * `exclude` is a row never to return (the row being inserted), or −1.
    */
   searchLayer(entry: number, entryDist: number, ef: number, level: number, skipDeleted: boolean, exclude: number): number {
@@ -223,7 +239,7 @@ export class Searcher implements LayerSearch {
   /** A starting point: a candidate to expand, and a result unless it is a tombstone being skipped. */
   private seed(row: number, dist: number, skipDeleted: boolean): void {
     this.candidates.push(dist, row);
-    if (!(skipDeleted && this.graph.deleted[row])) this.results.push(dist, row);
+    if (!(skipDeleted && this.rejects(row))) this.results.push(dist, row);
   }
 
   /** The beam search proper: expand the nearest candidate while it can still improve the ef results. */
@@ -231,7 +247,6 @@ export class Searcher implements LayerSearch {
     const cand = this.candidates,
       res = this.results,
       c = this.counters;
-    const deleted = this.graph.deleted;
     while (cand.size > 0) {
       const d0 = cand.topKey();
       if (res.size >= ef && d0 > res.topKey()) break;
@@ -250,7 +265,7 @@ export class Searcher implements LayerSearch {
         if (res.size < ef || d < res.topKey()) {
           const nb = ids[i];
           cand.push(d, nb);
-          if (skipDeleted && deleted[nb]) continue;
+          if (skipDeleted && this.rejects(nb)) continue;
           if (res.size < ef) res.push(d, nb);
           else res.replaceTop(d, nb);
         }

@@ -1,4 +1,4 @@
-import type { DistanceKernel, KernelDescriptor, VectorSpace, WorkerBuild } from '../contracts.js';
+import type { DistanceKernel, DistanceProbe, KernelDescriptor, VectorSpace, WorkerBuild } from '../contracts.js';
 import { Counters, type CounterValues } from '../counters.js';
 import { Graph } from '../graph.js';
 import { Inserter } from '../inserter.js';
@@ -99,6 +99,13 @@ export class AttachedBuild implements WorkerBuild {
       graph.dispose();
     }
   }
+
+  /** A probe for exact scans (a filtered batch search's fallback), made on first use. */
+  exactProbe(): DistanceProbe {
+    return (this.#exact ??= this.space.createProbe(256));
+  }
+
+  #exact: DistanceProbe | undefined;
 
   /** The work counted since the last call, then zeroed. */
   takeCounters(): CounterValues {
