@@ -30,7 +30,7 @@ export function compactIndex(s: IndexState): CompactReport {
   if (removed === 0) return { removed: 0, repairedLists: 0, reclaimedBytes: 0 };
   const saved = h.slice();
   g.beginUndo(count, count);
-  let repairedLists = 0;
+  let repairedLists: number;
   try {
     repairedLists = repair(s);
   } catch (err) {
