@@ -104,12 +104,13 @@ export class IndexState {
       this.space.write(plan.firstRow, vectors, count, 0);
     }
     g.allocate(levels, labels);
-    this.inserter.fit();
     for (let i = 0; i < count; i++) {
       this.rowOf.set(labels[i], plan.firstRow + i);
       if (labels[i] >= this.nextId) this.nextId = labels[i] + 1;
     }
     g.beginUndo(plan.firstRow, touchBound);
+    // After beginUndo, which may move the undo log: a fused traversal writes the log where bind() saw it.
+    this.inserter.fit();
     if (c.timing) c.storage += now() - t0;
     return plan;
   }

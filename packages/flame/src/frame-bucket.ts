@@ -8,6 +8,27 @@ import type { CallFrame } from './cpu-profile.js';
  */
 export const KERNEL_METHODS: ReadonlySet<string> = new Set(['toRows', 'toRow', 'setQuery', 'setQueryRow', 'rowToRows', 'firstNearer']);
 
+/**
+ * The FusedTraversal methods. Their bare names are common (Inserter.insert, HnswIndex.search), so
+ * they name kernel frames only in a kernel package's code (`kernels-native`, `kernels-wasm`, …): the
+ * wrapper that calls into the addon or module, where a profile puts the fused call's time (V8 shows
+ * no frame for an N-API callback).
+ */
+export const FUSED_METHODS: ReadonlySet<string> = new Set([
+  'setQueryRow',
+  'distance',
+  'descend',
+  'searchLayer',
+  'searchLayerFrom',
+  'search',
+  'insert',
+]);
+
+/** A fused traversal's call, in a kernel package's code. */
+export function isFusedKernelFrame(frame: CallFrame): boolean {
+  return FUSED_METHODS.has(frame.functionName) && /\/kernels-[^/]+\//.test(frame.url);
+}
+
 /** A WebAssembly frame: V8 names them by the module's function names or `wasm-function[i]`, under a `wasm://` url. */
 export function isWasmFrame(frame: CallFrame): boolean {
   return frame.url.startsWith('wasm://') || /^(wasm-function\[|\$|js-to-wasm|wasm-to-js)/.test(frame.functionName);
@@ -20,7 +41,7 @@ export function isWasmFrame(frame: CallFrame): boolean {
 export function frameBucket(frame: CallFrame, qualifiedName: string, phaseFunctions: Readonly<Record<string, Phase>>): Bucket | undefined {
   if (Object.hasOwn(phaseFunctions, qualifiedName)) return phaseFunctions[qualifiedName];
   if (Object.hasOwn(phaseFunctions, frame.functionName)) return phaseFunctions[frame.functionName];
-  if (KERNEL_METHODS.has(frame.functionName) || isWasmFrame(frame)) return 'kernel';
+  if (KERNEL_METHODS.has(frame.functionName) || isWasmFrame(frame) || isFusedKernelFrame(frame)) return 'kernel';
   if (frame.functionName === '(garbage collector)') return 'gc';
   return undefined;
 }

@@ -9,6 +9,8 @@ export {
   type SharedF32SpaceOptions,
   type SharedRegion,
   type StoreProbe,
+  type StoreTraversal,
+  type TraversalFactory,
 } from './shared-f32-space.js';
 
 /** The scalar JavaScript kernel. Async like every kernel package's createKernel, so callers need not care which they load. */

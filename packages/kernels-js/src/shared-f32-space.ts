@@ -1,4 +1,13 @@
-import type { DistanceProbe, MemoryRegion, Metric, SpaceHandle, VectorSpace } from '@hnswlab/core/contracts';
+import type {
+  DistanceProbe,
+  FusedTraversal,
+  GraphLayout,
+  MemoryRegion,
+  Metric,
+  SpaceHandle,
+  TraversalOptions,
+  VectorSpace,
+} from '@hnswlab/core/contracts';
 
 /** A probe over a flat Float32Array store; the space swaps `data` when it grows. */
 export interface StoreProbe extends DistanceProbe {
@@ -6,6 +15,18 @@ export interface StoreProbe extends DistanceProbe {
   /** Bytes of scratch the probe holds (ids, out, query buffers). */
   readonly scratchBytes: number;
 }
+
+/** A fused traversal over a flat Float32Array store; the space swaps `data` when it grows, as it does a probe's. */
+export interface StoreTraversal extends FusedTraversal {
+  data: Float32Array;
+  /** Bytes of scratch the traversal holds. */
+  readonly scratchBytes: number;
+  /** True once disposed: the space stops re-pointing it. */
+  readonly disposed: boolean;
+}
+
+/** Makes a kernel's fused traversal over this space's rows (kernels that fuse pass one to the space). */
+export type TraversalFactory = (space: SharedF32Space, graph: GraphLayout, options: TraversalOptions) => StoreTraversal;
 
 /** Where an attached space finds its rows: the owner's buffer and the view's place in it. */
 export interface SharedRegion {
@@ -21,6 +42,8 @@ export interface SharedF32SpaceOptions {
   readonly allocateRegion?: (bytes: number) => MemoryRegion;
   /** Attach to rows another thread owns, instead of allocating; such a space never grows. */
   readonly attached?: SharedRegion;
+  /** The kernel fuses traversal: the space then has createTraversal, and re-points its traversals on growth. */
+  readonly makeTraversal?: TraversalFactory;
 }
 
 const plainShared = (floats: number) => new Float32Array(new SharedArrayBuffer(floats * 4));
@@ -30,11 +53,16 @@ export type ProbeFactory = (space: SharedF32Space, maxBatch: number) => StorePro
 
 /**
  * Rows of float32 in a SharedArrayBuffer, so worker threads read the same memory. Growth allocates a
- * larger buffer, copies, and hands the new view to every probe of this space: no probe keeps a stale view.
+ * larger buffer, copies, and hands the new view to every probe and traversal of this space: none
+ * keeps a stale view.
  */
 export class SharedF32Space implements VectorSpace {
   data: Float32Array;
+  /** Present when the kernel fuses traversal (it passed `makeTraversal`). */
+  readonly createTraversal: ((graph: GraphLayout, options: TraversalOptions) => FusedTraversal) | undefined;
   private readonly probes: StoreProbe[] = [];
+  // Pruned in place, never reassigned: a space seen through Object.create (a test wrapper) shares it.
+  private readonly traversals: StoreTraversal[] = [];
   private readonly allocateRows: (floats: number) => Float32Array;
   private readonly allocateRegion: (bytes: number) => MemoryRegion;
   private readonly attached: boolean;
@@ -45,7 +73,7 @@ export class SharedF32Space implements VectorSpace {
     readonly metric: Metric,
     capacity: number,
     private readonly makeProbe: ProbeFactory,
-    { allocate = plainShared, allocateRegion = plainRegion, attached }: SharedF32SpaceOptions = {},
+    { allocate = plainShared, allocateRegion = plainRegion, attached, makeTraversal }: SharedF32SpaceOptions = {},
   ) {
     this.allocateRows = allocate;
     this.allocateRegion = allocateRegion;
@@ -53,6 +81,21 @@ export class SharedF32Space implements VectorSpace {
     this.data = attached
       ? new Float32Array(attached.buffer, attached.byteOffset, attached.capacity * dim)
       : allocate(Math.max(1, capacity) * dim);
+    this.createTraversal = makeTraversal && ((graph, options) => this.track(makeTraversal(this, graph, options)));
+  }
+
+  private track(traversal: StoreTraversal): StoreTraversal {
+    this.liveTraversals().push(traversal);
+    return traversal;
+  }
+
+  /** The traversals not yet disposed (the disposed ones are dropped). */
+  private liveTraversals(): StoreTraversal[] {
+    const all = this.traversals;
+    let n = 0;
+    for (const t of all) if (!t.disposed) all[n++] = t;
+    all.length = n;
+    return all;
   }
 
   get capacity(): number {
@@ -62,6 +105,7 @@ export class SharedF32Space implements VectorSpace {
   get byteLength(): number {
     let scratch = 0;
     for (const p of this.probes) scratch += p.scratchBytes;
+    for (const t of this.traversals) if (!t.disposed) scratch += t.scratchBytes;
     return this.data.buffer.byteLength + scratch;
   }
 
@@ -73,6 +117,7 @@ export class SharedF32Space implements VectorSpace {
     data.set(this.data);
     this.data = data;
     for (const p of this.probes) p.data = data;
+    for (const t of this.liveTraversals()) t.data = data;
   }
 
   write(firstRow: number, src: Float32Array, count = 1, srcOffset = 0): void {
@@ -130,6 +175,7 @@ export class SharedF32Space implements VectorSpace {
 
   dispose(): void {
     this.probes.length = 0;
+    this.traversals.length = 0;
     this.data = new Float32Array(0);
   }
 }

@@ -7,6 +7,9 @@
       "sources": [
         "src/addon.cc",
         "src/probe.cc",
+        "src/traversal-binding.cc",
+        "src/traversal-insert.cc",
+        "src/traversal-search.cc",
         "src/simd-dispatch.cc",
         "src/distance-scalar.cc",
         "src/distance-avx2.cc",

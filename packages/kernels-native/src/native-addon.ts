@@ -17,6 +17,52 @@ export interface NativeProbeHandle {
   firstNearer(row: number, count: number, bound: number): number;
 }
 
+/** How a fused traversal is made (native/src/traversal-binding.cc). */
+export interface NativeTraversalConfig {
+  readonly path: SimdPath;
+  readonly formula: 'l2' | 'dot';
+  readonly dim: number;
+  readonly M: number;
+  readonly efConstruction: number;
+  readonly locking: boolean;
+  readonly timing: boolean;
+  /** Software prefetch in the beam search (link lists, visited tags, rows two ahead). */
+  readonly prefetch: boolean;
+  readonly rowOffset: number;
+}
+
+/**
+ * A fused traversal's native half: the C++ state caches the addresses of the query, entries, state,
+ * results, graph regions and store. The search calls throw a RangeError on a bad argument and an
+ * Error on a corrupt graph or an undo-log overflow; each adds its work into `state` first.
+ */
+export interface NativeTraversalHandle {
+  bindGraph(
+    capacity: number,
+    header: Int32Array,
+    levels: Uint8Array,
+    links0: Int32Array,
+    upperOffset: Int32Array,
+    upper: Int32Array,
+    deleted: Uint8Array,
+    locks: Int32Array,
+    touched: Uint32Array,
+    undo: Int32Array,
+  ): void;
+  bindStore(data: Float32Array): void;
+  bindResults(rows: Int32Array, dists: Float32Array): void;
+  setQueryRow(row: number): void;
+  distance(row: number): number;
+  descend(entry: number, entryDist: number, top: number, bottom: number): number;
+  searchLayer(entry: number, entryDist: number, ef: number, level: number, skipDeleted: boolean, exclude: number): number;
+  searchLayerFrom(count: number, ef: number, level: number, skipDeleted: boolean, exclude: number): number;
+  search(ef: number, skipDeleted: boolean): number;
+  insert(row: number): void;
+  scratchBytes(): number;
+  /** Free the scratch and drop every reference; later calls throw. */
+  release(): void;
+}
+
 /** What build/Release/hnswlab_native.node exports (native/src/addon.cc). */
 export interface NativeAddon {
   /** The paths this CPU runs, fastest first; always ends with 'scalar'. */
@@ -37,4 +83,16 @@ export interface NativeAddon {
     query32: Float32Array,
     query64: Float64Array,
   ): NativeProbeHandle;
+  /**
+   * A fused traversal. The query (float32 and float64), `entries` and `state` (Float64Array: distance
+   * evaluations, nodes visited, the three phase timers, lock spins, lock wait, then bestDist) are
+   * allocated once by the caller; graph, store and results are bound through the handle.
+   */
+  createTraversal(
+    config: NativeTraversalConfig,
+    query32: Float32Array,
+    query64: Float64Array,
+    entries: Int32Array,
+    state: Float64Array,
+  ): NativeTraversalHandle;
 }

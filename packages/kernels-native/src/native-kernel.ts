@@ -1,32 +1,38 @@
 import type { DistanceKernel, KernelDescriptor, MemoryRegion, SpaceHandle, SpaceOptions, VectorSpace } from '@hnswlab/core/contracts';
-import { SharedF32Space, type ProbeFactory } from '@hnswlab/kernels-js';
+import { SharedF32Space, type ProbeFactory, type TraversalFactory } from '@hnswlab/kernels-js';
 import { alignedShared } from './aligned-shared.js';
 import type { NativeAddon } from './native-addon.js';
 import { NativeProbe } from './native-probe.js';
+import { NativeTraversal } from './native-traversal.js';
 import type { SimdPath } from './simd-path.js';
 
 /**
  * The native kernel: rows in the js kernel's SharedF32Space, allocated to start on a cache line (the
  * AVX-512 loops read rows that straddle cache lines up to 35% slower),
- * distances in C++ on one SIMD path chosen when the kernel is created.
+ * distances in C++ on one SIMD path chosen when the kernel is created, and a fused traversal (the
+ * `layer` and `insert` boundaries) over the same memory.
  */
 export class NativeKernel implements DistanceKernel {
   readonly name: string;
   readonly descriptor: KernelDescriptor;
   readonly metrics = ['l2', 'ip', 'cosine'] as const;
-  readonly boundaries = ['pair', 'node'] as const;
+  readonly boundaries = ['pair', 'node', 'layer', 'insert'] as const;
   private readonly makeProbe: ProbeFactory;
+  private readonly makeTraversal: TraversalFactory;
   private readonly allocate: (floats: number) => Float32Array;
   private readonly allocateRegion: (bytes: number) => MemoryRegion;
 
   constructor(
     addon: NativeAddon,
     readonly path: SimdPath,
+    /** Software prefetch in the fused beam search. */
+    readonly prefetch = true,
   ) {
     this.name = `native-${path}`;
-    // The resolved path, so a worker runs exactly the code the main thread runs.
-    this.descriptor = { module: new URL('./index.js', import.meta.url).href, options: { simd: path } };
+    // The resolved options, so a worker runs exactly the code the main thread runs.
+    this.descriptor = { module: new URL('./index.js', import.meta.url).href, options: { simd: path, prefetch } };
     this.makeProbe = (space, maxBatch) => new NativeProbe(space, maxBatch, addon, path);
+    this.makeTraversal = (space, graph, options) => new NativeTraversal(space, graph, options, addon, path, prefetch);
     this.allocate = (floats) => alignedShared(Float32Array, floats, addon);
     this.allocateRegion = (bytes) => {
       const view = alignedShared(Uint8Array, bytes, addon);
@@ -38,6 +44,7 @@ export class NativeKernel implements DistanceKernel {
     return new SharedF32Space(this.name, dim, metric, capacity, this.makeProbe, {
       allocate: this.allocate,
       allocateRegion: this.allocateRegion,
+      makeTraversal: this.makeTraversal,
     });
   }
 
@@ -49,6 +56,7 @@ export class NativeKernel implements DistanceKernel {
     return new SharedF32Space(this.name, dim, metric, capacity, this.makeProbe, {
       allocate: this.allocate,
       attached: { buffer, byteOffset, capacity },
+      makeTraversal: this.makeTraversal,
     });
   }
 }

@@ -28,7 +28,7 @@ describe('native probe behaviour', () => {
     const paths = await supportedSimdPaths();
     expect(paths.at(-1)).toBe('scalar');
     expect(kernel.name).toBe(`native-${paths[0]}`);
-    expect(kernel.descriptor.options).toEqual({ simd: paths[0] });
+    expect(kernel.descriptor.options).toEqual({ simd: paths[0], prefetch: process.env.HNSWLAB_NATIVE_PREFETCH !== '0' });
   });
 
   it('every supported path gives the same distances within float32 rounding', async () => {

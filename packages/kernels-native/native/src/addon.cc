@@ -7,6 +7,7 @@
 
 #include "probe.h"
 #include "simd-dispatch.h"
+#include "traversal-binding.h"
 
 namespace {
 
@@ -40,6 +41,7 @@ NAPI_MODULE_INIT() {
   Napi::Object exp(env, exports);
   exp.Set("supportedPaths", Napi::Function::New<SupportedPaths>(e, "supportedPaths"));
   exp.Set("createProbe", Napi::Function::New<hnswlab::CreateProbe>(e, "createProbe"));
+  exp.Set("createTraversal", Napi::Function::New<hnswlab::CreateTraversal>(e, "createTraversal"));
   exp.Set("addressMod64", Napi::Function::New<AddressMod64>(e, "addressMod64"));
   return exports;
 }

@@ -90,8 +90,8 @@ HNSWLAB_DEFINE_BATCH(HNSWLAB_AVX2, dotBatch, dotOne)
 }  // namespace
 
 Kernels avx2Kernels(Formula formula) {
-  if (formula == Formula::L2) return {l2Batch, l2BatchSingle};
-  return {dotBatch, dotBatchSingle};
+  if (formula == Formula::L2) return {l2Batch, l2BatchSingle, l2BatchPlain};
+  return {dotBatch, dotBatchSingle, dotBatchPlain};
 }
 
 }  // namespace hnswlab

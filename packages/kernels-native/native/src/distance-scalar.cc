@@ -40,8 +40,8 @@ HNSWLAB_DEFINE_BATCH(, dotBatch, dotOne)
 }  // namespace
 
 Kernels scalarKernels(Formula formula) {
-  if (formula == Formula::L2) return {l2Batch, l2BatchSingle};
-  return {dotBatch, dotBatchSingle};
+  if (formula == Formula::L2) return {l2Batch, l2BatchSingle, l2BatchPlain};
+  return {dotBatch, dotBatchSingle, dotBatchPlain};
 }
 
 }  // namespace hnswlab

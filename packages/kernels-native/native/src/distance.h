@@ -29,6 +29,8 @@ using OneFn = float (*)(const Query& q, const float* row, int32_t dim);
 struct Kernels {
   BatchFn batch;
   OneFn one;
+  /** batch without its software prefetch (the same arithmetic, bit for bit). */
+  BatchFn plain;
 };
 
 Kernels scalarKernels(Formula formula);
