@@ -99,12 +99,13 @@ export class IndexState {
       this.space.write(plan.firstRow, vectors, count, 0);
     }
     g.allocate(levels, labels);
-    this.inserter.fit();
     for (let i = 0; i < count; i++) {
       this.rowOf.set(labels[i], plan.firstRow + i);
       if (labels[i] >= this.nextId) this.nextId = labels[i] + 1;
     }
     g.beginUndo(plan.firstRow, touchBound);
+    // After the last region that may move (beginUndo can re-carve the log): a fused traversal holds addresses.
+    this.inserter.fit();
     if (c.timing) c.storage += now() - t0;
     return plan;
   }
