@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { coreSuite, kernelConformance, loadKernel } from '@hnswlab/conformance';
+import { boundarySuite, coreSuite, kernelConformance, loadKernel } from '@hnswlab/conformance';
 import { HnswIndex, type Metric } from '@hnswlab/core';
 import { spaceOf } from '@hnswlab/core/testing';
 import { SeededRandom } from '@hnswlab/datasets';
@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 const load = loadKernel('wasm', createKernel);
 kernelConformance('wasm', load);
 coreSuite('wasm', load);
+boundarySuite('wasm', load);
 
 /**
  * n rows near a random 8-d subspace of R^dim (latent N(0,1) through a fixed projection, plus 0.01
