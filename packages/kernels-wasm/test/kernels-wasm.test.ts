@@ -136,6 +136,25 @@ describe('wasm kernel: memory growth and threads', async () => {
     space.dispose();
   });
 
+  it('released blocks of mixed sizes merge back, in any order: their total can be carved again without growing the memory', () => {
+    const space = kernel.createSpace({ dim: 16, metric: 'l2', capacity: 8 });
+    const rng = new SeededRandom(3);
+    const first = space.allocate(1 << 20);
+    space.release(first);
+    const bytes = space.byteLength;
+    for (let round = 0; round < 5; round++) {
+      const blocks = Array.from({ length: 40 }, () => space.allocate(64 * (1 + rng.int(300))));
+      for (let i = blocks.length - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [blocks[i], blocks[j]] = [blocks[j], blocks[i]];
+      }
+      for (const b of blocks) space.release(b);
+      space.release(space.allocate(1 << 20));
+    }
+    expect(space.byteLength).toBe(bytes);
+    space.dispose();
+  });
+
   it('toRow leaves out untouched; toRows beyond maxBatch is refused', () => {
     const dim = 20;
     const space = kernel.createSpace({ dim, metric: 'ip', capacity: 8 });
