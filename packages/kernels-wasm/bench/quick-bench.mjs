@@ -6,6 +6,9 @@
 //          alternate between kernels so load from other processes hits both alike.
 // build:   vectors/s of addBatch and recall@10 at ef=64 on 10,000 × 128 clustered (M=16,
 //          efConstruction=200), recall computed as the core suite does (meanRecall vs BruteForceIndex).
+// boundaries: the wasm kernel only, per boundary (node, layer, insert; pair with BOUNDARIES=pair,...):
+//          build vectors/s of addBatch (batched, one thread) and single-thread search QPS at ef=64 on
+//          10,000 clustered rows at dims 32 and 128 (DIMS=...), builds alternating between boundaries.
 import { meanRecall } from '@hnswlab/conformance';
 import { BruteForceIndex, HnswIndex } from '@hnswlab/core';
 import { SeededRandom, clusteredSet } from '@hnswlab/datasets';
@@ -112,5 +115,44 @@ if (run('build')) {
       );
     });
     console.log(`${metric.padEnd(7)} wasm / js build rate (best): ${(Math.max(...rates[1]) / Math.max(...rates[0])).toFixed(2)}×`);
+  }
+}
+
+if (run('boundaries')) {
+  const wasm = kernels[1];
+  const n = Number(process.env.N ?? 10_000),
+    reps = Number(process.env.REPS ?? 3);
+  const boundaries = (process.env.BOUNDARIES ?? 'node,layer,insert').split(',');
+  const metric = process.env.METRIC ?? 'l2';
+  console.log(
+    `\nwasm kernel by boundary: build ${n} clustered (${metric}, M=16, efConstruction=200, batched, 1 thread), best and median of ${reps} builds (alternating); search QPS at ef=64, k=10, 1,000 queries`,
+  );
+  for (const dim of (process.env.DIMS ?? '32,128').split(',').map(Number)) {
+    const data = clusteredSet({ n, dim, queries: 1000, seed: 7 });
+    const rates = boundaries.map(() => []);
+    const qps = boundaries.map(() => []);
+    const evals = [];
+    for (let rep = 0; rep < reps; rep++) {
+      for (const [b, boundary] of boundaries.entries()) {
+        const index = new HnswIndex({ dim, metric, M: 16, efConstruction: 200, kernel: wasm, seed: 42, boundary });
+        const t0 = performance.now();
+        await index.addBatch(data.base);
+        rates[b].push(n / ((performance.now() - t0) / 1000));
+        evals[b] = index.stats().distanceEvals;
+        const t1 = performance.now();
+        for (let q = 0; q < 1000; q++) index.search(data.queries.subarray(q * dim, (q + 1) * dim), 10, { ef: 64 });
+        qps[b].push(1000 / ((performance.now() - t1) / 1000));
+        index.dispose();
+      }
+    }
+    boundaries.forEach((boundary, b) => {
+      console.log(
+        `d=${String(dim).padEnd(4)} ${boundary.padEnd(7)} build best ${Math.max(...rates[b])
+          .toFixed(0)
+          .padStart(6)} / median ${median(rates[b]).toFixed(0).padStart(6)} vectors/s   search best ${Math.max(...qps[b])
+          .toFixed(0)
+          .padStart(6)} QPS   distance evals ${evals[b]}`,
+      );
+    });
   }
 }
