@@ -33,5 +33,15 @@ export function maxLinks(s: TraversalState, level: i32): i32 {
 // @ts-ignore: decorator
 @inline
 export function rowAddress(s: TraversalState, row: i32): usize {
-  return s.base + <usize>row * (<usize>s.dim << 2);
+  return vectorAt(s.base, <usize>s.dim << 2, row);
+}
+
+/**
+ * The same from `base` and `rowBytes` held in locals: loops use this, since every store to the
+ * memory (a heap push, a visited tag) would otherwise make the compiler reload s.base and s.dim.
+ */
+// @ts-ignore: decorator
+@inline
+export function vectorAt(base: usize, rowBytes: usize, row: i32): usize {
+  return base + <usize>row * rowBytes;
 }

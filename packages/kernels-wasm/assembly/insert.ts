@@ -4,7 +4,7 @@
 // own lists and back-links with re-pruning (connection management), logging every write to an older
 // row first. Same counts and tie-breaks as the core, so the graph is byte-identical.
 import { now } from './clock';
-import { H_ENTRY, H_GLOBAL_LOCK, H_MAX_LEVEL, listAddress, maxLinks, rowAddress } from './graph-layout';
+import { H_ENTRY, H_GLOBAL_LOCK, H_MAX_LEVEL, listAddress, maxLinks, rowAddress, vectorAt } from './graph-layout';
 import { distance } from './metric';
 import { lockWord, unlockWord } from './row-lock';
 import { descend, queryDistance, searchLayer } from './search';
@@ -22,16 +22,18 @@ function selectNeighbors<M>(s: TraversalState, rows: usize, dists: usize, n: i32
     memory.copy(outDists, dists, <usize>n << 2);
     return n;
   }
-  const dim = s.dim;
+  const dim = s.dim,
+    base = s.base,
+    rowBytes = <usize>dim << 2;
   let kept = 0,
     evals = 0;
   for (let i = 0; i < n && kept < max; i++) {
     const cand = load<i32>(rows + (<usize>i << 2)),
       dc = load<f32>(dists + (<usize>i << 2));
     if (kept > 0) {
-      const a = rowAddress(s, cand);
+      const a = vectorAt(base, rowBytes, cand);
       let at = 0;
-      while (at < kept && !(distance<M>(a, rowAddress(s, load<i32>(outRows + (<usize>at << 2))), dim) < dc)) at++;
+      while (at < kept && !(distance<M>(a, vectorAt(base, rowBytes, load<i32>(outRows + (<usize>at << 2))), dim) < dc)) at++;
       evals += at < kept ? at + 1 : kept;
       if (at < kept) continue;
     }
@@ -66,9 +68,11 @@ function backLink<M>(s: TraversalState, target: i32, level: i32, source: i32): v
   memory.copy(rows, list + 4, <usize>have << 2);
   store<i32>(rows + (<usize>have << 2), source);
   const dists = s.pruneDists,
-    dim = s.dim;
-  const a = rowAddress(s, target);
-  for (let j = 0; j < m; j++) store<f32>(dists + (<usize>j << 2), distance<M>(a, rowAddress(s, load<i32>(rows + (<usize>j << 2))), dim));
+    dim = s.dim,
+    base = s.base,
+    rowBytes = <usize>dim << 2;
+  const a = vectorAt(base, rowBytes, target);
+  for (let j = 0; j < m; j++) store<f32>(dists + (<usize>j << 2), distance<M>(a, vectorAt(base, rowBytes, load<i32>(rows + (<usize>j << 2))), dim));
   s.distanceEvals += <f64>m;
   // Insertion sort by (distance, row): at most 2·M + 1 entries.
   for (let j = 1; j < m; j++) {

@@ -3,7 +3,7 @@
 // (nodesVisited per expansion, distanceEvals per distance) and the same tie-breaks on (distance,
 // row), so a graph built through it is byte-identical to one built through probes. Generic over the
 // metric (metric.ts); `q` is the query's byte address.
-import { H_ENTRY, H_MAX_LEVEL, listAddress, rowAddress } from './graph-layout';
+import { H_ENTRY, H_MAX_LEVEL, listAddress, rowAddress, vectorAt } from './graph-layout';
 import { distance } from './metric';
 import { heapPop, heapPush, heapSiftDown } from './pair-heap';
 import { keyDistance, keyRow, pairKey } from './pair-key';
@@ -43,7 +43,9 @@ function gatherUnvisited(s: TraversalState, row: i32, level: i32, epoch: u32): i
 /** Greedy descent at one level: move to the nearest neighbour while it is nearer. Returns the row; its distance goes to s.bestDist. */
 function greedy<M>(s: TraversalState, q: usize, entry: i32, entryDist: f32, level: i32): i32 {
   const ids = s.ids,
-    dim = s.dim;
+    dim = s.dim,
+    base = s.base,
+    rowBytes = <usize>dim << 2;
   let cur = entry,
     curDist = entryDist;
   let visits = 0,
@@ -57,7 +59,7 @@ function greedy<M>(s: TraversalState, q: usize, entry: i32, entryDist: f32, leve
     evals += m;
     for (let i = 0; i < m; i++) {
       const nb = load<i32>(ids + (<usize>i << 2));
-      const d = distance<M>(q, rowAddress(s, nb), dim);
+      const d = distance<M>(q, vectorAt(base, rowBytes, nb), dim);
       if (d < curDist || (d == curDist && nb < cur)) {
         curDist = d;
         cur = nb;
@@ -100,7 +102,9 @@ function expand<M>(s: TraversalState, q: usize, ef: i32, level: i32, skipDeleted
   const res = s.res,
     ids = s.ids,
     deleted = s.deleted,
-    dim = s.dim;
+    dim = s.dim,
+    base = s.base,
+    rowBytes = <usize>dim << 2;
   let cand = s.cand,
     candCap = s.candCap;
   // The farthest result's distance, valid while resSize > 0.
@@ -118,7 +122,7 @@ function expand<M>(s: TraversalState, q: usize, ef: i32, level: i32, skipDeleted
     evals += m;
     for (let i = 0; i < m; i++) {
       const nb = load<i32>(ids + (<usize>i << 2));
-      const d = distance<M>(q, rowAddress(s, nb), dim);
+      const d = distance<M>(q, vectorAt(base, rowBytes, nb), dim);
       if (resSize < ef || d < worst) {
         if (candSize == candCap) {
           cand = growCandidates(s);
@@ -184,7 +188,9 @@ export function searchLayerFrom<M>(s: TraversalState, q: usize, count: i32, ef: 
     entries = s.entries,
     deleted = s.deleted,
     res = s.res,
-    dim = s.dim;
+    dim = s.dim,
+    base = s.base,
+    rowBytes = <usize>dim << 2;
   let cand = s.cand,
     candCap = s.candCap;
   let candSize = 0,
@@ -195,7 +201,7 @@ export function searchLayerFrom<M>(s: TraversalState, q: usize, count: i32, ef: 
     const tag = visited + (<usize>r << 2);
     if (load<u32>(tag) == epoch) continue;
     store<u32>(tag, epoch);
-    const d = distance<M>(q, rowAddress(s, r), dim);
+    const d = distance<M>(q, vectorAt(base, rowBytes, r), dim);
     evals++;
     if (candSize == candCap) {
       cand = growCandidates(s);
