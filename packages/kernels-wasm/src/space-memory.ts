@@ -23,6 +23,8 @@ const TOP = 1;
 const LOCK = 2;
 /** Byte address of the first free block, 0 for none. A free block's words: [size, next]. */
 const FREE = 3;
+/** Bytes of the regions handed out by VectorSpace.allocate (their owners count them, the space does not). */
+const REGIONS = 4;
 
 export const HEADER_BYTES = 64;
 const MAGIC_VALUE = 0x68_6e_73_77; // 'hnsw'
@@ -59,6 +61,17 @@ export class SpaceMemory {
     this.push(HEADER_BYTES, vecBase - HEADER_BYTES);
     Atomics.store(w, MAGIC, MAGIC_VALUE);
     return vecBase;
+  }
+
+  /** Bytes of the regions handed out, over every thread. */
+  get regionBytes(): number {
+    return Atomics.load(this.words, REGIONS);
+  }
+
+  /** Count `bytes` more (or, negative, fewer) bytes of regions handed out. */
+  countRegions(bytes: number): void {
+    if (bytes >= 0) Atomics.add(this.words, REGIONS, bytes);
+    else Atomics.sub(this.words, REGIONS, -bytes);
   }
 
   get valid(): boolean {

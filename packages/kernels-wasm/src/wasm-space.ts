@@ -91,12 +91,13 @@ export class WasmSpace implements VectorSpace {
   }
 
   /**
-   * The whole memory, to its last page: header, probes' scratch, vectors, and any region growth
-   * left behind (an old vector region goes on the free list and is reused for scratch; it is
-   * counted here either way). An attached space reports the same memory as its owner.
+   * The whole memory, to its last page, less the regions handed out by allocate (the graph's arrays:
+   * their owner counts them): header, probes' and traversals' scratch, vectors, and free space growth
+   * left behind (an old vector region goes on the free list and is reused). An attached space reports
+   * the same memory as its owner.
    */
   get byteLength(): number {
-    return this.memory.buffer.byteLength;
+    return this.memory.buffer.byteLength - this.heap.regionBytes;
   }
 
   reserve(rows: number): void {
@@ -160,9 +161,10 @@ export class WasmSpace implements VectorSpace {
         throw new RangeError(`the graph's ${key} region is not in this space's memory`);
     }
     const fns = traversalFns(this.kernels, this.metric === 'l2' ? 'l2' : this.metric === 'cosine' ? 'dot' : 'ip');
+    // Scratch like a probe's: counted in byteLength, not as a region.
     const memory = {
-      allocate: (bytes: number) => this.allocate(bytes),
-      release: (region: MemoryRegion) => this.release(region),
+      allocate: (bytes: number) => this.block(bytes),
+      release: (region: MemoryRegion) => this.heap.release(region.byteOffset, blockBytes(region.byteLength)),
       // A disposed traversal is no longer re-pointed.
       forget: (traversal: WasmTraversal) => {
         const i = this.traversals.indexOf(traversal);
@@ -177,9 +179,16 @@ export class WasmSpace implements VectorSpace {
   /**
    * A zeroed block of this memory (any thread: carving takes the allocator's lock). Its byteOffset is
    * its address for the kernels; the buffer is the memory's at the time, which stays valid as the
-   * memory grows (a shared memory's buffers are never detached).
+   * memory grows (a shared memory's buffers are never detached). Counted as a region until released.
    */
   allocate(byteLength: number): MemoryRegion {
+    const region = this.block(byteLength);
+    this.heap.countRegions(blockBytes(byteLength));
+    return region;
+  }
+
+  /** A zeroed block, not counted as a region (scratch). */
+  private block(byteLength: number): MemoryRegion {
     const bytes = blockBytes(byteLength);
     checkSize(bytes, 0);
     const at = this.heap.carve(bytes, 64);
@@ -198,6 +207,7 @@ export class WasmSpace implements VectorSpace {
 
   release(region: MemoryRegion): void {
     this.heap.release(region.byteOffset, blockBytes(region.byteLength));
+    this.heap.countRegions(-blockBytes(region.byteLength));
   }
 
   handle(): WasmSpaceHandle {

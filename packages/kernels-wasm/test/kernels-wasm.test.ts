@@ -155,6 +155,22 @@ describe('wasm kernel: memory growth and threads', async () => {
     space.dispose();
   });
 
+  it('byteLength leaves out the regions it hands out (their owner counts them), in every thread, and counts them again once released', () => {
+    const space = kernel.createSpace({ dim: 16, metric: 'l2', capacity: 8 });
+    const before = space.byteLength;
+    const region = space.allocate(1 << 20);
+    const attached = kernel.attachSpace(structuredClone(space.handle()));
+    const other = attached.allocate(1 << 19);
+    // Only page rounding shows: the memory grew by whole 64 KiB pages.
+    expect(space.byteLength - before).toBeLessThan(2 * 65536);
+    expect(attached.byteLength).toBe(space.byteLength);
+    attached.release(other);
+    space.release(region);
+    expect(space.byteLength).toBeGreaterThanOrEqual(before + (1 << 20) + (1 << 19));
+    attached.dispose();
+    space.dispose();
+  });
+
   it('toRow leaves out untouched; toRows beyond maxBatch is refused', () => {
     const dim = 20;
     const space = kernel.createSpace({ dim, metric: 'ip', capacity: 8 });
