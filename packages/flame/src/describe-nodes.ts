@@ -1,8 +1,9 @@
 import type { Phase } from '@hnswlab/core';
 import type { Bucket } from './attribution.js';
 import type { CallFrame, CpuProfile, CpuProfileNode } from './cpu-profile.js';
-import { frameBucket } from './frame-bucket.js';
+import { frameBucket, wasmPhase } from './frame-bucket.js';
 import type { SourceIndex } from './source-index.js';
+import { wasmFrameName } from './wasm-names.js';
 
 /** What attribution needs to know about one node of a profile's call tree. */
 export interface NodeInfo {
@@ -60,15 +61,16 @@ export function describeNodes(
     const parentId = parent.get(id);
     const up = parentId === undefined ? undefined : describe(parentId);
     const fn = sources.lookup(frame.url, frame.lineNumber, frame.columnNumber);
-    const wasmIndex = wasmNames && /^wasm-function\[(\d+)\]$/.exec(frame.functionName);
-    const wasmName = wasmIndex ? wasmNames.get(Number(wasmIndex[1])) : undefined;
+    const wasmName = wasmFrameName(frame, wasmNames);
     const bare = wasmName ? `wasm:${wasmName}` : frame.functionName || '(anonymous)';
     const name =
       fn?.owner && fn.qualifiedName.endsWith(`.${bare}`) ? fn.qualifiedName : fn?.owner && bare === '(anonymous)' ? fn.qualifiedName : bare;
     const file = shortFile(frame);
     const key = `${name} ${file}:${frame.lineNumber}`;
     const own = frameBucket(frame, name, phaseFunctions);
-    const listed: Phase | null = own === undefined || own === 'kernel' || own === 'gc' || own === 'harness' ? null : own;
+    // A fused kernel's frame stays kernel time but can name the phase it runs in (frame-bucket.ts).
+    const listed: Phase | null =
+      own === 'kernel' ? (wasmPhase(name) ?? null) : own === undefined || own === 'gc' || own === 'harness' ? null : own;
     // The outermost listed frame sets the phase, as the core's timers are started by the outer code:
     // gatherUnvisited is neighbor search under searchLayer but navigation under greedy.
     const timerPhase = up?.timerPhase ?? listed;

@@ -29,6 +29,30 @@ export function isFusedKernelFrame(frame: CallFrame): boolean {
   return FUSED_METHODS.has(frame.functionName) && /\/kernels-[^/]+\//.test(frame.url);
 }
 
+/**
+ * The wasm kernel's fused traversal (packages/kernels-wasm/assembly), by the names its name section
+ * gives V8 (generic instances carry a `<metric>` suffix): the phase each function's time belongs to
+ * in the timer view, as the kernel's own phase timers count it. Their frames stay in the kernel
+ * bucket. `insert<…>` spans every phase and is not listed: its own time goes to the phase in progress.
+ */
+export const WASM_PHASE_FUNCTIONS: Readonly<Record<string, Phase>> = {
+  'assembly/search/greedy': 'navigation',
+  'assembly/search/descend': 'navigation',
+  'assembly/search/searchLayer': 'neighborSearch',
+  'assembly/search/searchLayerFrom': 'neighborSearch',
+  'assembly/search/expand': 'neighborSearch',
+  'assembly/search/drain': 'neighborSearch',
+  'assembly/insert/selectNeighbors': 'connectionManagement',
+  'assembly/insert/backLink': 'connectionManagement',
+  'assembly/undo-log/noteWrite': 'connectionManagement',
+};
+
+/** The phase of a fused wasm function from its frame name (`wasm:assembly/search/expand<…>`), if it is listed. */
+export function wasmPhase(name: string): Phase | undefined {
+  const bare = name.replace(/^wasm:/, '').replace(/<.*$/, '');
+  return Object.hasOwn(WASM_PHASE_FUNCTIONS, bare) ? WASM_PHASE_FUNCTIONS[bare] : undefined;
+}
+
 /** A WebAssembly frame: V8 names them by the module's function names or `wasm-function[i]`, under a `wasm://` url. */
 export function isWasmFrame(frame: CallFrame): boolean {
   return frame.url.startsWith('wasm://') || /^(wasm-function\[|\$|js-to-wasm|wasm-to-js)/.test(frame.functionName);

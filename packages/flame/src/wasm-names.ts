@@ -67,3 +67,14 @@ export function wasmNamesFromFiles(files: readonly string[]): Map<number, string
   for (const [i, n] of maps[0]) if (maps.every((m) => m.get(i) === n)) merged.set(i, n);
   return merged;
 }
+
+/**
+ * The function name of a wasm frame: V8's own when the module has a name section, else the name
+ * `names` gives its `wasm-function[i]`; undefined for other frames, the JS/wasm wrappers, and unnamed indices.
+ */
+export function wasmFrameName(frame: { functionName: string; url: string }, names?: ReadonlyMap<number, string>): string | undefined {
+  const index = /^wasm-function\[(\d+)\]$/.exec(frame.functionName);
+  if (index) return names?.get(Number(index[1]));
+  if (!frame.url.startsWith('wasm://') || !frame.functionName || /^(js-to-wasm|wasm-to-js)/.test(frame.functionName)) return undefined;
+  return frame.functionName;
+}

@@ -165,6 +165,56 @@ describe('attributeProfiles on a synthetic profile', () => {
   });
 });
 
+// A fused insert: the wasm module's own frames (named by its name section) under the exported entry point.
+// (root) ─ Inserter.insert ─ WasmTraversal.insert ─ js-to-wasm ─ l2Insert ─ insert<L2> ─┬─ descend<L2> ─ greedy<L2>
+//                                                                                      ├─ searchLayer<L2> ─ expand<L2>
+//                                                                                      └─ backLink<L2> ─ selectNeighbors<L2>
+const fusedTree: [number, number, string, string?][] = [
+  [1, 0, '(root)'],
+  [2, 1, 'Inserter.insert'],
+  [3, 2, 'WasmTraversal.insert'],
+  [4, 3, 'js-to-wasm:ii:v', 'wasm://wasm/abcd1234'],
+  [5, 4, 'assembly/l2-traversal/l2Insert', 'wasm://wasm/abcd1234'],
+  [6, 5, 'assembly/insert/insert<assembly/metric/L2>', 'wasm://wasm/abcd1234'],
+  [7, 6, 'assembly/search/descend<assembly/metric/L2>', 'wasm://wasm/abcd1234'],
+  [8, 7, 'assembly/search/greedy<assembly/metric/L2>', 'wasm://wasm/abcd1234'],
+  [9, 6, 'assembly/search/searchLayer<assembly/metric/L2>', 'wasm://wasm/abcd1234'],
+  [10, 9, 'assembly/search/expand<assembly/metric/L2>', 'wasm://wasm/abcd1234'],
+  [11, 6, 'assembly/insert/backLink<assembly/metric/L2>', 'wasm://wasm/abcd1234'],
+  [12, 11, 'assembly/insert/selectNeighbors<assembly/metric/L2>', 'wasm://wasm/abcd1234'],
+];
+
+describe('attributeProfiles on a fused wasm insert', () => {
+  const fusedSamples: [number, number][] = [
+    [8, 1000],
+    [10, 1000],
+    [10, 1000],
+    [10, 1000],
+    [6, 1000],
+    [12, 1000],
+  ];
+  const a = attributeProfiles([{ file: 'main', profile: profile(fusedTree, fusedSamples) }], {
+    phase: 'build',
+    method,
+    units: 1,
+    phaseFunctions,
+  });
+
+  it('names the frames wasm:… and keeps all of them in the kernel bucket', () => {
+    expect(a.buckets.kernel.ms).toBeCloseTo(6);
+    const wasm = a.functions.filter((f) => f.file.startsWith('wasm://') && !f.name.startsWith('js-to-wasm'));
+    expect(wasm.length).toBe(8);
+    for (const f of wasm) expect(f.name).toMatch(/^wasm:assembly\//);
+  });
+
+  it('gives the timer view the phase of each fused function; insert<…> itself goes to the phase in progress', () => {
+    const { ms } = a.timerView;
+    expect(ms.navigation).toBeCloseTo(1);
+    expect(ms.neighborSearch).toBeCloseTo(4); // 3 expand, then insert's own sample after them
+    expect(ms.connectionManagement).toBeCloseTo(1);
+  });
+});
+
 describe('SourceIndex', () => {
   it('turns bare V8 frame names into Class.method from the script itself', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flame-src-'));

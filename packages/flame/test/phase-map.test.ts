@@ -1,7 +1,11 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PHASE_CLASSES, PHASE_FUNCTIONS } from '@hnswlab/core';
 import { createKernel } from '@hnswlab/kernels-js';
-import { KERNEL_METHODS, PHASE_ROOTS, PHASES } from '@hnswlab/flame';
+import { KERNEL_METHODS, PHASE_ROOTS, PHASES, WASM_PHASE_FUNCTIONS, wasmNamesFromFiles } from '@hnswlab/flame';
+import { loadKernel } from '@hnswlab/harness';
 
 // A rename in the core must fail here, not silently move time into "harness overhead".
 function method(qualified: string): unknown {
@@ -34,5 +38,30 @@ describe('phase map', () => {
     const kernel = await createKernel();
     const probe = kernel.createSpace({ dim: 4, metric: 'l2', capacity: 2 }).createProbe(4) as unknown as Record<string, unknown>;
     for (const name of KERNEL_METHODS) expect(typeof probe[name], name).toBe('function');
+  });
+});
+
+// The same for the wasm kernel's fused traversal: a renamed AssemblyScript function must fail here.
+const wasm = await loadKernel('wasm').then(
+  (kernel) => ({ kernel, reason: null }),
+  (err: Error) => ({ kernel: null, reason: err.message }),
+);
+
+describe('wasm phase map', () => {
+  if (!wasm.kernel) {
+    it.skip(`skipped: the wasm kernel does not load here: ${wasm.reason}`, () => {});
+    return;
+  }
+  const kernel = wasm.kernel;
+  it("names a function of the wasm kernel's module for every entry of WASM_PHASE_FUNCTIONS", () => {
+    const dir = dirname(fileURLToPath(kernel.descriptor.module));
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.wasm'))
+      .map((f) => join(dir, f));
+    const names = [...(wasmNamesFromFiles(files)?.values() ?? [])].map((n) => n.replace(/<.*$/, ''));
+    for (const [name, phase] of Object.entries(WASM_PHASE_FUNCTIONS)) {
+      expect(names, `${name} is not a function of the module any more`).toContain(name);
+      expect(PHASES).toContain(phase);
+    }
   });
 });

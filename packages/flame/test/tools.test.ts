@@ -58,11 +58,16 @@ describe('accelerated kernels are attributed to the kernel', () => {
       const program = a.functions.find((f) => f.name === '(program)')?.selfMs ?? 0;
       expect(program).toBeLessThan(a.buckets.kernel.ms);
       if (name === 'wasm') {
-        const wasm = a.functions.filter((f) => f.file.startsWith('wasm://'));
+        // Wasm functions (the JS/wasm call wrappers, e.g. for the imported clock, are not the module's).
+        const wasm = a.functions.filter((f) => f.file.startsWith('wasm://') && !/^(js-to-wasm|wasm-to-js)/.test(f.name));
         expect(wasm.length).toBeGreaterThan(0);
         for (const f of wasm) {
           expect(f.name).toMatch(/^wasm:/);
-          expect(Object.keys(f.selfByBucket)).toEqual(['kernel']);
+          // Fused callers (insert<…>) may have no self time at all; what self time there is is the kernel's.
+          expect(
+            Object.keys(f.selfByBucket).filter((b) => b !== 'kernel'),
+            f.name,
+          ).toEqual([]);
         }
       }
     });

@@ -6,7 +6,7 @@
 /** The dot product of the `dim` floats at byte addresses `a` and `b` (any alignment). */
 // @ts-ignore: decorator
 @inline
-function dot(a: usize, b: usize, dim: i32): f32 {
+export function dot(a: usize, b: usize, dim: i32): f32 {
   let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
   const bytes = <usize>dim << 2;
   const end16 = <usize>(dim & ~15) << 2;

@@ -1,6 +1,11 @@
 // The module's exports. Every function reads and writes only the imported shared memory at the
 // addresses the JS wrapper passes (see src/space-memory.ts): no globals, no allocation, no data
-// segment, so any number of instances, one per thread, can run over the same memory.
+// segment, so any number of instances, one per thread, can run over the same memory. Imports: the
+// memory, a clock (clock.ts) and the space's allocator (scratch.ts).
 export { l2Rows, l2Row, l2FirstNearer } from './l2';
 export { dotRows, dotRow, dotFirstNearer } from './dot';
 export { ipRows, ipRow, ipFirstNearer } from './ip';
+export { l2Distance, l2Descend, l2SearchLayer, l2SearchLayerFrom, l2Search, l2Insert } from './l2-traversal';
+export { dotDistance, dotDescend, dotSearchLayer, dotSearchLayerFrom, dotSearch, dotInsert } from './dot-traversal';
+export { ipDistance, ipDescend, ipSearchLayer, ipSearchLayerFrom, ipSearch, ipInsert } from './ip';
+export { traversalLayout } from './traversal-state';

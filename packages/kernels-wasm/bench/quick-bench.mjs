@@ -6,6 +6,9 @@
 //          alternate between kernels so load from other processes hits both alike.
 // build:   vectors/s of addBatch and recall@10 at ef=64 on 10,000 × 128 clustered (M=16,
 //          efConstruction=200), recall computed as the core suite does (meanRecall vs BruteForceIndex).
+// boundaries: the wasm kernel only, per boundary (node, layer, insert; pair with BOUNDARIES=pair,...):
+//          build vectors/s of addBatch (batched, one thread) and single-thread search QPS at ef=64 on
+//          10,000 clustered rows at dims 32 and 128 (DIMS=...), builds alternating between boundaries.
 import { meanRecall } from '@hnswlab/conformance';
 import { BruteForceIndex, HnswIndex } from '@hnswlab/core';
 import { SeededRandom, clusteredSet } from '@hnswlab/datasets';
@@ -112,5 +115,50 @@ if (run('build')) {
       );
     });
     console.log(`${metric.padEnd(7)} wasm / js build rate (best): ${(Math.max(...rates[1]) / Math.max(...rates[0])).toFixed(2)}×`);
+  }
+}
+
+if (run('boundaries')) {
+  const wasm = kernels[1];
+  const n = Number(process.env.N ?? 10_000),
+    reps = Number(process.env.REPS ?? 3);
+  const boundaries = (process.env.BOUNDARIES ?? 'node,layer,insert').split(',');
+  const metric = process.env.METRIC ?? 'l2';
+  // CPU seconds of this process beside wall time: on a shared machine the CPU figure is the steadier.
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  console.log(
+    `\nwasm kernel by boundary: build ${n} clustered (${metric}, M=16, efConstruction=200, batched, 1 thread), search ef=64 k=10 over 1,000 queries; median of ${reps} (alternating), per wall second and per CPU second`,
+  );
+  for (const dim of (process.env.DIMS ?? '32,128').split(',').map(Number)) {
+    const data = clusteredSet({ n, dim, queries: 1000, seed: 7 });
+    const got = boundaries.map(() => ({ build: [], buildCpu: [], search: [], searchCpu: [] }));
+    const evals = [];
+    for (let rep = 0; rep < reps; rep++) {
+      for (const [b, boundary] of boundaries.entries()) {
+        const index = new HnswIndex({ dim, metric, M: 16, efConstruction: 200, kernel: wasm, seed: 42, boundary });
+        let t0 = performance.now(),
+          c0 = cpu();
+        await index.addBatch(data.base);
+        got[b].build.push(n / ((performance.now() - t0) / 1000));
+        got[b].buildCpu.push(n / (cpu() - c0));
+        evals[b] = index.stats().distanceEvals;
+        t0 = performance.now();
+        c0 = cpu();
+        for (let q = 0; q < 1000; q++) index.search(data.queries.subarray(q * dim, (q + 1) * dim), 10, { ef: 64 });
+        got[b].search.push(1000 / ((performance.now() - t0) / 1000));
+        got[b].searchCpu.push(1000 / (cpu() - c0));
+        index.dispose();
+      }
+    }
+    const fmt = (xs) => median(xs).toFixed(0).padStart(6);
+    boundaries.forEach((boundary, b) => {
+      const g = got[b];
+      console.log(
+        `d=${String(dim).padEnd(4)} ${boundary.padEnd(7)} build ${fmt(g.build)} vec/s ${fmt(g.buildCpu)} vec/CPU-s   search ${fmt(g.search)} QPS ${fmt(g.searchCpu)} q/CPU-s   distance evals ${evals[b]}`,
+      );
+    });
   }
 }

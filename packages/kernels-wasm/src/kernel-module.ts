@@ -8,8 +8,36 @@ export type RowFn = (query: number, row: number, dim: number) => number;
 /** The first i < count with distance(query, row ids[i]) < bound, or count. */
 export type FirstNearerFn = (query: number, base: number, dim: number, ids: number, count: number, bound: number) => number;
 
+/** distance(query, row) of a traversal's state at byte address `t`, counted. */
+export type TraversalDistanceFn = (t: number, row: number) => number;
+export type DescendFn = (t: number, entry: number, entryDist: number, top: number, bottom: number) => number;
+export type SearchLayerFn = (
+  t: number,
+  entry: number,
+  entryDist: number,
+  ef: number,
+  level: number,
+  skipDeleted: boolean,
+  exclude: number,
+) => number;
+export type SearchLayerFromFn = (t: number, count: number, ef: number, level: number, skipDeleted: boolean, exclude: number) => number;
+export type SearchFn = (t: number, ef: number, skipDeleted: boolean) => number;
+export type InsertFn = (t: number, row: number) => void;
+
+/** One metric's fused traversal entry points (assembly/l2-traversal.ts, dot-traversal.ts). */
+export interface TraversalFns {
+  readonly distance: TraversalDistanceFn;
+  readonly descend: DescendFn;
+  readonly searchLayer: SearchLayerFn;
+  readonly searchLayerFrom: SearchLayerFromFn;
+  readonly search: SearchFn;
+  readonly insert: InsertFn;
+}
+
+type Prefixed<P extends string> = { readonly [K in keyof TraversalFns as `${P}${Capitalize<K>}`]: TraversalFns[K] };
+
 /** The compiled AssemblyScript kernels (assembly/), instantiated over one space's memory. */
-export interface KernelExports {
+export interface KernelExports extends Prefixed<'l2'>, Prefixed<'dot'>, Prefixed<'ip'> {
   readonly l2Rows: RowsFn;
   readonly l2Row: RowFn;
   readonly l2FirstNearer: FirstNearerFn;
@@ -19,6 +47,30 @@ export interface KernelExports {
   readonly ipRows: RowsFn;
   readonly ipRow: RowFn;
   readonly ipFirstNearer: FirstNearerFn;
+  /** Writes the state block's field offsets at `out` (Int32 each, in declaration order); returns its size. */
+  readonly traversalLayout: (out: number) => number;
+}
+
+/** What the module imports besides the memory: a clock and the space's allocator (for the growing candidate heap). */
+export interface KernelImports {
+  /** Seconds from a high-resolution clock (performance.now() / 1000). */
+  now(): number;
+  /** A block of at least `bytes` bytes of the memory; returns its address. */
+  carve(bytes: number): number;
+  /** Give back a block from carve. */
+  release(at: number, bytes: number): void;
+}
+
+/** One metric's traversal entry points, picked once. */
+export function traversalFns(k: KernelExports, prefix: 'l2' | 'dot' | 'ip'): TraversalFns {
+  return {
+    distance: k[`${prefix}Distance`],
+    descend: k[`${prefix}Descend`],
+    searchLayer: k[`${prefix}SearchLayer`],
+    searchLayerFrom: k[`${prefix}SearchLayerFrom`],
+    search: k[`${prefix}Search`],
+    insert: k[`${prefix}Insert`],
+  };
 }
 
 const WASM_URL = new URL('./kernels.wasm', import.meta.url);
@@ -56,7 +108,8 @@ async function compileKernels(): Promise<object> {
 }
 
 /** A new instance of the kernels over `memory`: one per space per thread, all sharing the memory. */
-export function instantiateKernels(module: object, memory: WasmMemory): KernelExports {
+export function instantiateKernels(module: object, memory: WasmMemory, imports: KernelImports): KernelExports {
   if (!wasmApi) throw new Error('this runtime has no WebAssembly');
-  return new wasmApi.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  const { now, carve, release } = imports;
+  return new wasmApi.Instance(module, { env: { memory, now, carve, release } }).exports as unknown as KernelExports;
 }

@@ -7,8 +7,9 @@ import { PAGE_BYTES, type WasmMemory } from './wasm-api.js';
 //   [vecBase, vecBase + capacity·dim·4)   the vectors, row-major float32
 //   [.., top)              more scratch, carved past the vectors once the arena is used up
 //
-// Scratch is carved from a free list (first fit, split from the tail) and else from `top`, under a
-// spin lock in the header, so probes made in any thread never overlap. A carved block never moves,
+// Scratch is carved from a free list (first fit, split from the tail; kept in address order, free
+// neighbours merged) and else from `top`, under a spin lock in the header, so probes, traversals
+// and graph regions made in any thread never overlap. A carved block never moves,
 // so a probe's addresses stay valid in every thread; an attached space's dispose() returns its
 // probes' blocks to the free list. The vectors grow in place with memory.grow while they are the
 // last region (the usual case); otherwise they are copied to the top and their old region joins the
@@ -22,6 +23,8 @@ const TOP = 1;
 const LOCK = 2;
 /** Byte address of the first free block, 0 for none. A free block's words: [size, next]. */
 const FREE = 3;
+/** Bytes of the regions handed out by VectorSpace.allocate (their owners count them, the space does not). */
+const REGIONS = 4;
 
 export const HEADER_BYTES = 64;
 const MAGIC_VALUE = 0x68_6e_73_77; // 'hnsw'
@@ -58,6 +61,17 @@ export class SpaceMemory {
     this.push(HEADER_BYTES, vecBase - HEADER_BYTES);
     Atomics.store(w, MAGIC, MAGIC_VALUE);
     return vecBase;
+  }
+
+  /** Bytes of the regions handed out, over every thread. */
+  get regionBytes(): number {
+    return Atomics.load(this.words, REGIONS);
+  }
+
+  /** Count `bytes` more (or, negative, fewer) bytes of regions handed out. */
+  countRegions(bytes: number): void {
+    if (bytes >= 0) Atomics.add(this.words, REGIONS, bytes);
+    else Atomics.sub(this.words, REGIONS, -bytes);
   }
 
   get valid(): boolean {
@@ -131,13 +145,44 @@ export class SpaceMemory {
     }
   }
 
-  /** Put a block on the free list (lock held, or the memory not yet shared). */
+  /**
+   * Put a block on the free list (lock held, or the memory not yet shared). The list is kept in
+   * address order and a block merges with free neighbours, so blocks of many sizes released in any
+   * order (a traversal's heaps, a graph's resized regions) do not splinter the memory; a free block
+   * that ends at the top lowers the top instead.
+   */
   private push(at: number, bytes: number): void {
     if (bytes < 16) return;
-    const w = this.view(at + 8);
-    w[at >> 2] = bytes;
-    w[(at >> 2) + 1] = w[FREE];
-    w[FREE] = at;
+    const w = this.view(at + bytes);
+    // before → prev → next in the list, with prev < at < next.
+    let before = 0,
+      prev = 0,
+      next = w[FREE];
+    while (next !== 0 && next < at) {
+      before = prev;
+      prev = next;
+      next = w[(next >> 2) + 1];
+    }
+    if (next !== 0 && at + bytes === next) {
+      bytes += w[next >> 2];
+      next = w[(next >> 2) + 1];
+    }
+    // The free block that will point at this one.
+    let link = prev;
+    if (prev !== 0 && prev + w[prev >> 2] === at) {
+      at = prev;
+      bytes += w[prev >> 2];
+      link = before;
+    }
+    if (at + bytes === w[TOP]) {
+      w[TOP] = at;
+    } else {
+      w[at >> 2] = bytes;
+      w[(at >> 2) + 1] = next;
+      next = at;
+    }
+    if (link === 0) w[FREE] = next;
+    else w[(link >> 2) + 1] = next;
   }
 
   /** The word view, re-made when the memory grew past it (growth from any thread). */

@@ -10,7 +10,7 @@ import { WasmSpace, type WasmSpaceHandle } from './wasm-space.js';
 export class WasmKernel implements DistanceKernel {
   readonly name = 'wasm-simd128';
   readonly metrics = ['l2', 'ip', 'cosine'] as const;
-  readonly boundaries = ['pair', 'node'] as const;
+  readonly boundaries = ['pair', 'node', 'layer', 'insert'] as const;
   readonly descriptor: KernelDescriptor = { module: new URL('./index.js', import.meta.url).href };
 
   private constructor(private readonly module: object) {}

@@ -1,9 +1,20 @@
-import type { DistanceProbe, MemoryRegion, Metric, SpaceHandle, SpaceOptions, VectorSpace } from '@hnswlab/core/contracts';
-import { instantiateKernels, type FirstNearerFn, type KernelExports, type RowFn, type RowsFn } from './kernel-module.js';
+import type {
+  DistanceProbe,
+  FusedTraversal,
+  GraphLayout,
+  MemoryRegion,
+  Metric,
+  SpaceHandle,
+  SpaceOptions,
+  TraversalOptions,
+  VectorSpace,
+} from '@hnswlab/core/contracts';
+import { instantiateKernels, traversalFns, type FirstNearerFn, type KernelExports, type RowFn, type RowsFn } from './kernel-module.js';
 import { HEADER_BYTES, SpaceMemory, align, ensureBytes, probeBytes } from './space-memory.js';
 import { normaliseInPlace } from '@hnswlab/kernels-js';
 import { MAX_PAGES, PAGE_BYTES, wasmApi, type WasmMemory } from './wasm-api.js';
 import { WasmProbe } from './wasm-probe.js';
+import { WasmTraversal } from './wasm-traversal.js';
 
 const MAX_BYTES = MAX_PAGES * PAGE_BYTES;
 
@@ -24,6 +35,7 @@ export class WasmSpace implements VectorSpace {
   private cap: number;
   private readonly rowBytes: number;
   private readonly probes: WasmProbe[] = [];
+  private readonly traversals: WasmTraversal[] = [];
   private readonly heap: SpaceMemory;
   private readonly kernels: KernelExports;
 
@@ -40,7 +52,12 @@ export class WasmSpace implements VectorSpace {
     this.cap = capacity;
     this.rowBytes = dim * 4;
     this.heap = new SpaceMemory(memory);
-    this.kernels = instantiateKernels(module, memory);
+    this.kernels = instantiateKernels(module, memory, {
+      now: () => performance.now() / 1000,
+      // The candidate heap of a fused traversal grows from inside the module, in whichever thread runs it.
+      carve: (bytes) => this.heap.carve(blockBytes(bytes), 64),
+      release: (at, bytes) => this.heap.release(at, blockBytes(bytes)),
+    });
     this.data = new Float32Array(memory.buffer);
   }
 
@@ -74,12 +91,13 @@ export class WasmSpace implements VectorSpace {
   }
 
   /**
-   * The whole memory, to its last page: header, probes' scratch, vectors, and any region growth
-   * left behind (an old vector region goes on the free list and is reused for scratch; it is
-   * counted here either way). An attached space reports the same memory as its owner.
+   * The whole memory, to its last page, less the regions handed out by allocate (the graph's arrays:
+   * their owner counts them): header, probes' and traversals' scratch, vectors, and free space growth
+   * left behind (an old vector region goes on the free list and is reused). An attached space reports
+   * the same memory as its owner.
    */
   get byteLength(): number {
-    return this.memory.buffer.byteLength;
+    return this.memory.buffer.byteLength - this.heap.regionBytes;
   }
 
   reserve(rows: number): void {
@@ -138,12 +156,47 @@ export class WasmSpace implements VectorSpace {
   }
 
   /**
+   * A fused traversal of `graph` (regions of this space) in this thread: the core's search and insert
+   * run inside the module, one call each (see WasmTraversal). Attached spaces make them too: workers
+   * link through fused inserts.
+   */
+  createTraversal(graph: GraphLayout, options: TraversalOptions): FusedTraversal {
+    if (this.cap === 0) throw new Error('this space was disposed');
+    for (const key of ['header', 'links0', 'upper', 'undo', 'locks'] as const) {
+      const r = graph[key];
+      if (r.byteOffset + r.byteLength > this.memory.buffer.byteLength)
+        throw new RangeError(`the graph's ${key} region is not in this space's memory`);
+    }
+    const fns = traversalFns(this.kernels, this.metric === 'l2' ? 'l2' : this.metric === 'cosine' ? 'dot' : 'ip');
+    // Scratch like a probe's: counted in byteLength, not as a region.
+    const memory = {
+      allocate: (bytes: number) => this.block(bytes),
+      release: (region: MemoryRegion) => this.heap.release(region.byteOffset, blockBytes(region.byteLength)),
+      // A disposed traversal is no longer re-pointed.
+      forget: (traversal: WasmTraversal) => {
+        const i = this.traversals.indexOf(traversal);
+        if (i >= 0) this.traversals.splice(i, 1);
+      },
+    };
+    const t = new WasmTraversal(memory, fns, this.dim, this.metric === 'cosine', graph, options, this.vecBase);
+    this.traversals.push(t);
+    return t;
+  }
+
+  /**
    * A zeroed block of this memory (any thread: carving takes the allocator's lock). Its byteOffset is
    * its address for the kernels; the buffer is the memory's at the time, which stays valid as the
-   * memory grows (a shared memory's buffers are never detached).
+   * memory grows (a shared memory's buffers are never detached). Counted as a region until released.
    */
   allocate(byteLength: number): MemoryRegion {
-    const bytes = align(Math.max(16, byteLength));
+    const region = this.block(byteLength);
+    this.heap.countRegions(blockBytes(byteLength));
+    return region;
+  }
+
+  /** A zeroed block, not counted as a region (scratch). */
+  private block(byteLength: number): MemoryRegion {
+    const bytes = blockBytes(byteLength);
     checkSize(bytes, 0);
     const at = this.heap.carve(bytes, 64);
     const buffer = this.buffer(at + bytes) as SharedArrayBuffer;
@@ -160,7 +213,8 @@ export class WasmSpace implements VectorSpace {
   }
 
   release(region: MemoryRegion): void {
-    this.heap.release(region.byteOffset, align(Math.max(16, region.byteLength)));
+    this.heap.release(region.byteOffset, blockBytes(region.byteLength));
+    this.heap.countRegions(-blockBytes(region.byteLength));
   }
 
   handle(): WasmSpaceHandle {
@@ -179,6 +233,8 @@ export class WasmSpace implements VectorSpace {
       if (this.attached) this.heap.release(p.scratchAt, p.scratchBytes);
     }
     this.probes.length = 0;
+    // Traversals give their blocks back (the index disposes its linkers first; this catches the rest).
+    for (const t of [...this.traversals]) t.dispose();
     this.cap = 0;
     this.data = new Float32Array(0);
   }
@@ -188,6 +244,7 @@ export class WasmSpace implements VectorSpace {
     const buffer = this.buffer(this.vecBase + this.cap * this.rowBytes);
     this.data = new Float32Array(buffer);
     for (const p of this.probes) p.rebind(buffer, this.vecBase);
+    for (const t of this.traversals) t.rebase(this.vecBase);
   }
 
   /** The store view, re-made if the memory grew past it (a worker carving scratch grows it too). */
@@ -207,6 +264,11 @@ export class WasmSpace implements VectorSpace {
     }
     return buffer;
   }
+}
+
+/** Bytes a block of `byteLength` takes in the allocator (carve and release agree on it). */
+function blockBytes(byteLength: number): number {
+  return align(Math.max(16, byteLength));
 }
 
 function checkSize(bytes: number, rows: number): void {

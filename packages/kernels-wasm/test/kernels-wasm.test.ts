@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { coreSuite, kernelConformance, loadKernel, persistenceSuite } from '@hnswlab/conformance';
+import { boundarySuite, coreSuite, kernelConformance, loadKernel, persistenceSuite } from '@hnswlab/conformance';
 import { createKernel as createJsKernel } from '@hnswlab/kernels-js';
 import { HnswIndex, type Metric } from '@hnswlab/core';
 import { spaceOf } from '@hnswlab/core/testing';
@@ -11,6 +11,7 @@ const load = loadKernel('wasm', createKernel);
 kernelConformance('wasm', load);
 coreSuite('wasm', load);
 persistenceSuite('wasm', load, loadKernel('js', createJsKernel));
+boundarySuite('wasm', load);
 
 /**
  * n rows near a random 8-d subspace of R^dim (latent N(0,1) through a fixed projection, plus 0.01
@@ -134,6 +135,41 @@ describe('wasm kernel: memory growth and threads', async () => {
     const bytes = space.byteLength;
     for (let i = 0; i < 20; i++) cycle();
     expect(space.byteLength).toBe(bytes);
+    space.dispose();
+  });
+
+  it('released blocks of mixed sizes merge back, in any order: their total can be carved again without growing the memory', () => {
+    const space = kernel.createSpace({ dim: 16, metric: 'l2', capacity: 8 });
+    const rng = new SeededRandom(3);
+    const first = space.allocate(1 << 20);
+    space.release(first);
+    const bytes = space.byteLength;
+    for (let round = 0; round < 5; round++) {
+      const blocks = Array.from({ length: 40 }, () => space.allocate(64 * (1 + rng.int(300))));
+      for (let i = blocks.length - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [blocks[i], blocks[j]] = [blocks[j], blocks[i]];
+      }
+      for (const b of blocks) space.release(b);
+      space.release(space.allocate(1 << 20));
+    }
+    expect(space.byteLength).toBe(bytes);
+    space.dispose();
+  });
+
+  it('byteLength leaves out the regions it hands out (their owner counts them), in every thread, and counts them again once released', () => {
+    const space = kernel.createSpace({ dim: 16, metric: 'l2', capacity: 8 });
+    const before = space.byteLength;
+    const region = space.allocate(1 << 20);
+    const attached = kernel.attachSpace(structuredClone(space.handle()));
+    const other = attached.allocate(1 << 19);
+    // Only page rounding shows: the memory grew by whole 64 KiB pages.
+    expect(space.byteLength - before).toBeLessThan(2 * 65536);
+    expect(attached.byteLength).toBe(space.byteLength);
+    attached.release(other);
+    space.release(region);
+    expect(space.byteLength).toBeGreaterThanOrEqual(before + (1 << 20) + (1 << 19));
+    attached.dispose();
     space.dispose();
   });
 

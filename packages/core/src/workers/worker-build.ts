@@ -83,6 +83,8 @@ export class AttachedBuild implements WorkerBuild {
     });
     try {
       graph.allocate(this.graph.levels.subarray(base, base + count), new Uint32Array(count));
+      // allocate may have moved the upper pool: a fused traversal holds addresses.
+      inserter.fit();
       for (let row = 0; row < count; row++) inserter.insert(row);
       // Work counts; inserts are the index's rows, which the merge links later.
       this.counters.inserts -= count;
