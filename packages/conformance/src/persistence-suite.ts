@@ -24,7 +24,9 @@ function sameIds(b: HnswIndex, a: HnswIndex, queries: Float32Array, dim: number,
     const x = a.search(query, 10, { ef: 40 }),
       y = b.search(query, 10, { ef: 40 });
     expect(Array.from(y.ids), `${what} query ${q}`).toEqual(Array.from(x.ids));
-    y.distances.forEach((d, i) => expect(Math.abs(d - x.distances[i]), `${what} query ${q} rank ${i}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(d))));
+    y.distances.forEach((d, i) =>
+      expect(Math.abs(d - x.distances[i]), `${what} query ${q} rank ${i}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(d))),
+    );
   }
 }
 
