@@ -1,4 +1,5 @@
 export { boundarySuite } from './boundary-suite.js';
+export { filterSuite } from './filter-suite.js';
 export { modelSuite } from './model-suite.js';
 export { persistenceSuite } from './persistence-suite.js';
 export { coreSuite, meanRecall } from './core-suite.js';

@@ -57,6 +57,11 @@ export interface NativeTraversalHandle {
   searchLayer(entry: number, entryDist: number, ef: number, level: number, skipDeleted: boolean, exclude: number): number;
   searchLayerFrom(count: number, ef: number, level: number, skipDeleted: boolean, exclude: number): number;
   search(ef: number, skipDeleted: boolean): number;
+  /**
+   * Rows searches with skipDeleted may return (a bitset over rows), used in place and held while set;
+   * null clears it. TypeError for anything but a Uint32Array or null.
+   */
+  setFilter(rows: Uint32Array | null): void;
   insert(row: number): void;
   scratchBytes(): number;
   /** Free the scratch and drop every reference; later calls throw. */

@@ -160,6 +160,15 @@ export class NativeTraversal implements StoreTraversal {
     return this.native.search(ef, skipDeleted);
   }
 
+  /**
+   * Rows the following searches may return (bit r of word r >> 5; rows past the array are left out),
+   * or null for all; applied only with skipDeleted, as the core's Searcher does. The addon reads the
+   * array in place (no copy) and holds it until the next setFilter: do not change it meanwhile.
+   */
+  setFilter(rows: Uint32Array | null): void {
+    this.native.setFilter(rows);
+  }
+
   insert(row: number): void {
     this.native.insert(row);
   }

@@ -1,8 +1,9 @@
 // The traversal of packages/core/src/searcher.ts, step for step: greedy descent through the upper
 // levels and the beam search of one level, with the same visiting order, the same counts
 // (nodesVisited per expansion, distanceEvals per distance) and the same tie-breaks on (distance,
-// row), so a graph built through it is byte-identical to one built through probes. Generic over the
-// metric (metric.ts); `q` is the query's byte address.
+// row), so a graph built through it is byte-identical to one built through probes; with
+// skipDeleted, the same rows (tombstones, rows the filter leaves out) are walked but not returned.
+// Generic over the metric (metric.ts); `q` is the query's byte address.
 import { H_ENTRY, H_MAX_LEVEL, listAddress, rowAddress, vectorAt } from './graph-layout';
 import { distance } from './metric';
 import { heapPop, heapPush, heapSiftDown } from './pair-heap';
@@ -85,6 +86,19 @@ export function descend<M>(s: TraversalState, q: usize, entry: i32, entryDist: f
   return ep;
 }
 
+/**
+ * The Searcher's `rejects`: a row a search with skipDeleted must not return, a tombstone or a row the
+ * filter (s.allow, s.allowWords words; rows past them left out) does not allow.
+ */
+// @ts-ignore: decorator
+@inline
+function rejects(deleted: usize, allow: usize, allowWords: i32, row: i32): bool {
+  if (load<u8>(deleted + <usize>row) != 0) return true;
+  if (allow == 0) return false;
+  const w = <u32>row >>> 5;
+  return w >= <u32>allowWords || ((load<u32>(allow + (<usize>w << 2)) >>> (<u32>row & 31)) & 1) == 0;
+}
+
 /** A new search: the next epoch, with `exclude` (or −1) tagged visited. */
 // @ts-ignore: decorator
 @inline
@@ -102,6 +116,8 @@ function expand<M>(s: TraversalState, q: usize, ef: i32, level: i32, skipDeleted
   const res = s.res,
     ids = s.ids,
     deleted = s.deleted,
+    allow = s.allow,
+    allowWords = s.allowWords,
     dim = s.dim,
     base = s.base,
     rowBytes = <usize>dim << 2;
@@ -130,7 +146,7 @@ function expand<M>(s: TraversalState, q: usize, ef: i32, level: i32, skipDeleted
         }
         heapPush(cand, candSize, pairKey(d, nb));
         candSize++;
-        if (skipDeleted && load<u8>(deleted + <usize>nb) != 0) continue;
+        if (skipDeleted && rejects(deleted, allow, allowWords, nb)) continue;
         if (resSize < ef) {
           heapPush(res, resSize, ~pairKey(d, nb));
           resSize++;
@@ -170,7 +186,7 @@ export function searchLayer<M>(s: TraversalState, q: usize, entry: i32, entryDis
   store<u32>(s.visited + (<usize>entry << 2), epoch);
   store<u64>(s.cand, pairKey(entryDist, entry));
   let resSize = 0;
-  if (!(skipDeleted && load<u8>(s.deleted + <usize>entry) != 0)) {
+  if (!(skipDeleted && rejects(s.deleted, s.allow, s.allowWords, entry))) {
     store<u64>(s.res, ~pairKey(entryDist, entry));
     resSize = 1;
   }
@@ -209,7 +225,7 @@ export function searchLayerFrom<M>(s: TraversalState, q: usize, count: i32, ef: 
     }
     heapPush(cand, candSize, pairKey(d, r));
     candSize++;
-    if (!(skipDeleted && load<u8>(deleted + <usize>r) != 0)) {
+    if (!(skipDeleted && rejects(deleted, s.allow, s.allowWords, r))) {
       heapPush(res, resSize, ~pairKey(d, r));
       resSize++;
     }

@@ -66,6 +66,12 @@ export class TraversalState {
   bestDist: f32;
   /** The row whose undo entry did not fit (then the call traps), else −1. */
   errorRow: i32;
+  /**
+   * Rows a search with skipDeleted may return: the byte address of a bitset (bit r of word r >> 5)
+   * of `allowWords` words (rows past them are left out), or 0 for all. A copy carved by JavaScript.
+   */
+  allow: usize;
+  allowWords: i32;
 
   // Work since the last drain, in WorkCounters units (f64: counts stay exact far past 2^32).
   distanceEvals: f64;
@@ -133,12 +139,14 @@ export function traversalLayout(out: usize): i32 {
   store<i32>(out, <i32>offsetof<TraversalState>('prunedDists'), 132);
   store<i32>(out, <i32>offsetof<TraversalState>('bestDist'), 136);
   store<i32>(out, <i32>offsetof<TraversalState>('errorRow'), 140);
-  store<i32>(out, <i32>offsetof<TraversalState>('distanceEvals'), 144);
-  store<i32>(out, <i32>offsetof<TraversalState>('nodesVisited'), 148);
-  store<i32>(out, <i32>offsetof<TraversalState>('navigation'), 152);
-  store<i32>(out, <i32>offsetof<TraversalState>('neighborSearch'), 156);
-  store<i32>(out, <i32>offsetof<TraversalState>('connectionManagement'), 160);
-  store<i32>(out, <i32>offsetof<TraversalState>('lockSpins'), 164);
-  store<i32>(out, <i32>offsetof<TraversalState>('lockWait'), 168);
+  store<i32>(out, <i32>offsetof<TraversalState>('allow'), 144);
+  store<i32>(out, <i32>offsetof<TraversalState>('allowWords'), 148);
+  store<i32>(out, <i32>offsetof<TraversalState>('distanceEvals'), 152);
+  store<i32>(out, <i32>offsetof<TraversalState>('nodesVisited'), 156);
+  store<i32>(out, <i32>offsetof<TraversalState>('navigation'), 160);
+  store<i32>(out, <i32>offsetof<TraversalState>('neighborSearch'), 164);
+  store<i32>(out, <i32>offsetof<TraversalState>('connectionManagement'), 168);
+  store<i32>(out, <i32>offsetof<TraversalState>('lockSpins'), 172);
+  store<i32>(out, <i32>offsetof<TraversalState>('lockWait'), 176);
   return <i32>offsetof<TraversalState>();
 }

@@ -40,6 +40,8 @@ const FIELDS = [
   ['prunedDists', 'u32'],
   ['bestDist', 'f32'],
   ['errorRow', 'i32'],
+  ['allow', 'u32'],
+  ['allowWords', 'i32'],
   ['distanceEvals', 'f64'],
   ['nodesVisited', 'f64'],
   ['navigation', 'f64'],

@@ -25,8 +25,8 @@ const REGIONS = ['header', 'levels', 'links0', 'upperOffset', 'upper', 'deleted'
  * the module (assembly/search.ts, insert.ts), one call each, on a state block in the space's memory.
  * The state points at the graph's regions (bind), the vectors (rebase: the space calls it when they
  * move) and scratch this class carves: visited tags sized to the graph's capacity, heaps, results
- * (re-carved when a search asks for a larger ef) and the insert's buffers. rows/dists/entries are
- * views of that scratch; read them after each call.
+ * (re-carved when a search asks for a larger ef), the insert's buffers and a copy of the filter
+ * (setFilter). rows/dists/entries are views of that scratch; read them after each call.
  */
 export class WasmTraversal implements FusedTraversal {
   rows!: Int32Array;
@@ -39,6 +39,11 @@ export class WasmTraversal implements FusedTraversal {
   private visited: MemoryRegion | undefined;
   private results: MemoryRegion | undefined;
   private resultCap = 0;
+  /** The filter's copy in the memory (room for filterCap words), and the array it was copied from. */
+  private filter: MemoryRegion | undefined;
+  private filterCap = 0;
+  private filterFrom: Uint32Array | null = null;
+  private filterLength = 0;
   private readonly i32: Int32Array;
   private readonly u32: Uint32Array;
   private readonly f32: Float32Array;
@@ -170,6 +175,38 @@ export class WasmTraversal implements FusedTraversal {
     return this.fns.search(this.at, ef, skipDeleted);
   }
 
+  /**
+   * Rows the following searches may return (bit r of word r >> 5; rows past the array are left out),
+   * or null for all; applied only with skipDeleted, as the core's Searcher does. The module reads the
+   * bitset from its own memory, so it is copied into scratch here (re-carved, doubling, when a longer
+   * one comes) — unless it is the array copied last time, at the same length: the core's compiled
+   * filters never change, and searchBatch sets the same one for every query. Do not change an array
+   * between two setFilter calls with it.
+   */
+  setFilter(rows: Uint32Array | null): void {
+    this.live();
+    if (rows === null) {
+      this.set('allow', 0);
+      this.set('allowWords', 0);
+      return;
+    }
+    if (!(rows instanceof Uint32Array)) throw new TypeError('setFilter(rows): rows must be a Uint32Array (a bitset over rows) or null');
+    const words = rows.length;
+    let region = this.filter;
+    if (rows !== this.filterFrom || words !== this.filterLength || !region) {
+      if (!region || words > this.filterCap) {
+        if (region) this.memory.release(region);
+        this.filterCap = Math.max(words, this.filterCap * 2, 4);
+        region = this.filter = this.memory.allocate(this.filterCap * 4);
+      }
+      new Uint32Array(region.buffer, region.byteOffset, words).set(rows);
+      this.filterFrom = rows;
+      this.filterLength = words;
+    }
+    this.set('allow', region.byteOffset);
+    this.set('allowWords', words);
+  }
+
   insert(row: number): void {
     this.live();
     try {
@@ -193,7 +230,8 @@ export class WasmTraversal implements FusedTraversal {
   /** Bytes of memory this traversal holds. */
   get scratchBytes(): number {
     if (this.disposed) return 0;
-    return this.fixed.byteLength + (this.visited?.byteLength ?? 0) + (this.results?.byteLength ?? 0) + this.address('candCap') * 8;
+    const filter = this.filter?.byteLength ?? 0;
+    return this.fixed.byteLength + (this.visited?.byteLength ?? 0) + (this.results?.byteLength ?? 0) + filter + this.address('candCap') * 8;
   }
 
   dispose(): void {
@@ -202,6 +240,8 @@ export class WasmTraversal implements FusedTraversal {
     m.release(this.fixed);
     if (this.visited) m.release(this.visited);
     if (this.results) m.release(this.results);
+    if (this.filter) m.release(this.filter);
+    this.filterFrom = null;
     // The module may have replaced the candidate heap: release the one the state names.
     m.release({ buffer: this.fixed.buffer, byteOffset: this.address('cand'), byteLength: this.address('candCap') * 8 });
     this.disposed = true;

@@ -2,7 +2,9 @@
 // insert) use the C Node-API with the state in each function's data pointer: read the arguments,
 // check them, run, add the work counted into the shared state array, and throw if the call failed.
 // Every cached address is of a typed array over a SharedArrayBuffer (which cannot be detached),
-// held by a strong reference for as long as it is bound.
+// held by a strong reference for as long as it is bound. The one exception is the filter: the
+// caller's Uint32Array, over any buffer, used in place; it is held while set and its address and
+// length are read again before each search, so a buffer detached (or shrunk) meanwhile is never read.
 #include "traversal-binding.h"
 
 #include <cstdint>
@@ -16,13 +18,15 @@ namespace hnswlab {
 namespace {
 
 constexpr int32_t kMaxLevel = 31;
+// The words of a set filter that has none (an empty array, a detached buffer): nothing is allowed.
+constexpr uint32_t kNoWords[1] = {0};
 
 struct Binding {
   std::unique_ptr<Traversal> traversal;
   int32_t dim = 0;
   int32_t stride0 = 0;
   int32_t M = 0;
-  Napi::Reference<Napi::Value> query32, query64, entries, state, rows, dists, store;
+  Napi::Reference<Napi::Value> query32, query64, entries, state, rows, dists, store, filter;
   Napi::Reference<Napi::Value> graph[9];
 };
 
@@ -114,6 +118,20 @@ napi_value Finish(napi_env env, Traversal* t, bool ok, napi_value result) {
   return nullptr;
 }
 
+// Before a search: point the traversal at the filter's words as they are now (none if unset). A
+// detached buffer reads as length 0, so the search then returns nothing rather than reading freed memory.
+void RefreshFilter(napi_env env, Binding* b) {
+  if (b->filter.IsEmpty()) return;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  napi_get_typedarray_info(env, b->filter.Value(), &type, &length, &data, nullptr, nullptr);
+  if (data == nullptr || length == 0)
+    b->traversal->setFilter(kNoWords, 0);
+  else
+    b->traversal->setFilter(static_cast<const uint32_t*>(data), static_cast<int64_t>(length));
+}
+
 napi_value IntResult(napi_env env, int32_t v) {
   napi_value r;
   napi_create_int32(env, v, &r);
@@ -169,6 +187,7 @@ napi_value SearchLayer(napi_env env, napi_callback_info info) {
     return nullptr;
   Traversal* t = b->traversal.get();
   if (!CheckEf(env, t, ef, what) || !CheckLevel(env, level, what)) return nullptr;
+  RefreshFilter(env, b);
   int32_t n = 0;
   const bool ok = t->searchLayer(entry, entryDist, ef, level, skipDeleted, exclude, &n);
   return Finish(env, t, ok, IntResult(env, n));
@@ -187,6 +206,7 @@ napi_value SearchLayerFrom(napi_env env, napi_callback_info info) {
   if (!CheckEf(env, t, ef, what) || !CheckLevel(env, level, what) ||
       !Range(env, count >= 0 && count <= t->maxEntries(), std::string(what) + ": count must be within 0.." + std::to_string(t->maxEntries())))
     return nullptr;
+  RefreshFilter(env, b);
   int32_t n = 0;
   const bool ok = t->searchLayerFrom(count, ef, level, skipDeleted, exclude, &n);
   return Finish(env, t, ok, IntResult(env, n));
@@ -201,9 +221,30 @@ napi_value Search(napi_env env, napi_callback_info info) {
   if (!Args(env, info, 2, a, &b, what) || !Int(env, a[0], &ef, what) || !Bool(env, a[1], &skipDeleted, what)) return nullptr;
   Traversal* t = b->traversal.get();
   if (!CheckEf(env, t, ef, what)) return nullptr;
+  RefreshFilter(env, b);
   int32_t n = 0;
   const bool ok = t->search(ef, skipDeleted, &n);
   return Finish(env, t, ok, IntResult(env, n));
+}
+
+// setFilter(rows): a Uint32Array bitset over rows, or null (or undefined) to clear.
+napi_value SetFilter(napi_env env, napi_callback_info info) {
+  napi_value a[6];
+  Binding* b;
+  if (!Args(env, info, 1, a, &b, "setFilter(rows)")) return nullptr;
+  napi_valuetype type;
+  napi_typeof(env, a[0], &type);
+  if (type == napi_null || type == napi_undefined) {
+    b->traversal->setFilter(nullptr, 0);
+    b->filter.Reset();
+    return nullptr;
+  }
+  void* data;
+  size_t length;
+  if (!View(env, a[0], napi_uint32_array, 0, &data, &length, "setFilter(rows): rows (a Uint32Array or null)")) return nullptr;
+  b->filter = Napi::Persistent(Napi::Value(env, a[0]));
+  RefreshFilter(env, b);
+  return nullptr;
 }
 
 napi_value Insert(napi_env env, napi_callback_info info) {
@@ -307,7 +348,7 @@ Napi::Value ScratchBytes(const Napi::CallbackInfo& info) {
 Napi::Value Release(const Napi::CallbackInfo& info) {
   auto* b = static_cast<Binding*>(info.Data());
   b->traversal.reset();
-  for (auto* ref : {&b->query32, &b->query64, &b->entries, &b->state, &b->rows, &b->dists, &b->store}) ref->Reset();
+  for (auto* ref : {&b->query32, &b->query64, &b->entries, &b->state, &b->rows, &b->dists, &b->store, &b->filter}) ref->Reset();
   for (auto& ref : b->graph) ref.Reset();
   return info.Env().Undefined();
 }
@@ -393,6 +434,7 @@ Napi::Value CreateTraversal(const Napi::CallbackInfo& info) {
   AddMethod(env, handle, "searchLayerFrom", SearchLayerFrom, b);
   AddMethod(env, handle, "search", Search, b);
   AddMethod(env, handle, "insert", Insert, b);
+  AddMethod(env, handle, "setFilter", SetFilter, b);
   AddCppMethod<BindGraph>(env, handle, "bindGraph", b);
   AddCppMethod<BindStore>(env, handle, "bindStore", b);
   AddCppMethod<BindResults>(env, handle, "bindResults", b);

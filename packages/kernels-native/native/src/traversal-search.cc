@@ -212,7 +212,7 @@ uint32_t Traversal::startSearch(int32_t exclude) {
 
 void Traversal::seed(int32_t r, float dist, bool skipDeleted) {
   candidates_.push(dist, r);
-  if (!(skipDeleted && g_.deleted[r])) results_.push(dist, r);
+  if (!(skipDeleted && rejects(r))) results_.push(dist, r);
 }
 
 // Searcher.expand: expand the nearest candidate while it can still improve the ef results.
@@ -220,6 +220,9 @@ bool Traversal::expand(int32_t ef, int32_t level, bool skipDeleted, uint32_t epo
   NearestFirst& cand = candidates_;
   FarthestFirst& res = results_;
   const uint8_t* deleted = g_.deleted;
+  // The filter, read only when skipDeleted (never while inserting) and only where a result is pushed.
+  const uint32_t* allow = allow_;
+  const uint64_t allowWords = allowWords_;
   const int64_t listBytes = static_cast<int64_t>(level == 0 ? g_.stride0 : g_.strideUp) * 4;
   while (cand.size() > 0) {
     const float d0 = cand.topKey();
@@ -240,7 +243,7 @@ bool Traversal::expand(int32_t ef, int32_t level, bool skipDeleted, uint32_t epo
       if (res.size() < ef || d < res.topKey()) {
         const int32_t nb = ids[i];
         cand.push(d, nb);
-        if (skipDeleted && deleted[nb]) continue;
+        if (skipDeleted && (deleted[nb] || (allow != nullptr && !allows(allow, allowWords, nb)))) continue;
         if (res.size() < ef)
           res.push(d, nb);
         else

@@ -65,6 +65,14 @@ class Traversal {
   }
   void bindEntries(const int32_t* entries, int32_t maxEntries);
   void bindState(double* state) { state_ = state; }
+  /**
+   * Rows searches may return with skipDeleted: bit r of words[r >> 5]; rows past `count` words are
+   * not allowed. Null for all. The words are the caller's (not copied); see traversal-binding.cc.
+   */
+  void setFilter(const uint32_t* words, int64_t count) {
+    allow_ = words;
+    allowWords_ = words == nullptr ? 0 : static_cast<uint64_t>(count);
+  }
 
   // ---- FusedTraversal: each returns false (with error()) on a row outside the graph or store ----
   bool setQueryRow(int32_t row);
@@ -94,6 +102,12 @@ class Traversal {
   bool greedy(int32_t entry, float entryDist, int32_t level, int32_t* reached);
   uint32_t startSearch(int32_t exclude);
   void seed(int32_t row, float dist, bool skipDeleted);
+  /** Searcher.rejects: a row a search with skipDeleted must not return (a tombstone, or a row the filter leaves out). */
+  bool rejects(int32_t row) const { return g_.deleted[row] != 0 || (allow_ != nullptr && !allows(allow_, allowWords_, row)); }
+  static bool allows(const uint32_t* words, uint64_t count, int32_t row) {
+    const uint64_t w = static_cast<uint32_t>(row) >> 5;
+    return w < count && ((words[w] >> (row & 31)) & 1u) != 0;
+  }
   bool expand(int32_t ef, int32_t level, bool skipDeleted, uint32_t epoch);
   int32_t drain();
   /** Records why a call failed: a RangeError (a bad argument) or an Error (a corrupt graph, an overflow). */
@@ -131,6 +145,8 @@ class Traversal {
   const int32_t* entries_ = nullptr;
   int32_t maxEntries_ = 0;
   double* state_ = nullptr;
+  const uint32_t* allow_ = nullptr;
+  uint64_t allowWords_ = 0;
 
   std::vector<uint32_t> visited_;
   uint32_t epoch_ = 0;
