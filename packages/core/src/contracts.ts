@@ -269,8 +269,9 @@ export interface FusedTraversal {
   /** A whole query: descent from the entry point, then the beam search at level 0 (results as searchLayer's). */
   search(ef: number, skipDeleted: boolean): number;
   /**
-   * Rows the following queries may return: a bitset over rows (bit r of word r >> 5), or null for
-   * all. With skipDeleted, searches walk through the other rows but never return them. Optional: an
+   * Rows the following queries may return: a bitset over rows (bit r of word r >> 5; rows past the
+   * array are not allowed), or null for all. With skipDeleted, searches walk through the other rows
+   * but never return them. Optional: an
    * index runs filtered queries through its JavaScript traversal when a kernel has no filter.
    */
   setFilter?(rows: Uint32Array | null): void;
