@@ -91,6 +91,8 @@ export async function runBaseline(options: BaselineOptions): Promise<string[]> {
     const entries: TimingEntry[] = [];
     for (const p of pairs) {
       const processes = measured.get(p.id)!;
+      // A baseline with a hole would gate nothing for that pair without saying so.
+      if (processes instanceof Error) throw new Error(`cannot baseline ${p.id}: ${processes.message}`);
       const g = gateability(processes);
       if (!g.gated) log(`timing ${p.id}: not gated: ${g.note}`);
       entries.push({

@@ -205,26 +205,21 @@ async function checkTiming(
   }
   const foreign = baseline ? otherHostReason(baseline.machine, machine) : null;
   if (foreign && !options.allowOtherHost) log(`timing: the baseline is from ${foreign}: its verdicts report, never fail`);
-  let measured: Map<string, TimingProcess[]>;
-  try {
-    measured = await measurePairProcesses(pairs, options.processes, options.repeats, (pair, round, p) =>
-      log(
-        `timing ${pair.id} process ${round}/${options.processes}: median ratio ${median(p.ratios).toFixed(4)} (${describeContention(p.contention)})`,
-      ),
-    );
-  } catch (err) {
-    return [
-      ...rows,
-      ...pairs.map((p) =>
-        timingRow({ id: p.id, figure: p.figure, subject: p.id }, { verdict: 'unknown', note: `not measured: ${(err as Error).message}` }),
-      ),
-    ];
-  }
+  const measured = await measurePairProcesses(pairs, options.processes, options.repeats, (pair, round, p) =>
+    log(
+      `timing ${pair.id} process ${round}/${options.processes}: median ratio ${median(p.ratios).toFixed(4)} (${describeContention(p.contention)})`,
+    ),
+  );
   for (const pair of pairs) {
     const entry = baseline?.entries.find((e) => e.id === pair.id);
     const codePaths = `${await armCodePath(pair.candidate)} ÷ ${await armCodePath(pair.reference)}`;
     const head = { id: pair.id, figure: pair.figure, subject: `${pair.id} (${codePaths})` };
-    let processes = measured.get(pair.id)!;
+    const got = measured.get(pair.id)!;
+    if (got instanceof Error) {
+      rows.push(timingRow(head, { verdict: 'unknown', note: `not measured: ${got.message.split('\n')[0]}` }));
+      continue;
+    }
+    let processes = got;
     const nowMedian = () => median(processes.map((p) => median(p.ratios)));
     samples[pair.id] = processes;
     if (!entry) {

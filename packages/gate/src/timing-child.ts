@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { loadStrategies } from '@hnswlab/harness';
 import { watchContention } from './contention.js';
 import { installSlowdownFromEnv } from './selftest-slowdown.js';
 import { measurePairInProcess, type TimingChildRequest } from './timing-suite.js';
@@ -11,6 +12,8 @@ import type { TimingProcess } from './baseline-file.js';
 
 const request = JSON.parse(readFileSync(process.argv[2], 'utf8')) as TimingChildRequest;
 installSlowdownFromEnv();
+// The threaded strategies register themselves when @hnswlab/strategies loads.
+await loadStrategies();
 const watch = watchContention();
 const ratios = await measurePairInProcess(request.pair, request.repeats);
 const result: TimingProcess = { ratios: ratios.map((v) => Number(v.toPrecision(6))), contention: watch.stop() };

@@ -176,13 +176,18 @@ export async function measurePairProcess(pair: TimingPair, repeats: number): Pro
     const request: TimingChildRequest = { pair, repeats, out: join(dir, 'result.json') };
     writeFileSync(join(dir, 'request.json'), JSON.stringify(request));
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--expose-gc', CHILD, join(dir, 'request.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      // No node flags: worker threads inherit them, and Node refuses some there (--expose-gc among them);
+      // the harness turns on gc() at run time instead.
+      const child = spawn(process.execPath, [CHILD, join(dir, 'request.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
       child.on('error', reject);
       child.on('close', (c) => resolve({ code: c, stderr: err }));
     });
-    if (code !== 0 || !existsSync(request.out)) throw new Error(`timing child for ${pair.id} exited ${code}: ${stderr.trim().slice(-600)}`);
+    if (code !== 0 || !existsSync(request.out)) {
+      const cause = stderr.split('\n').find((l) => /Error/.test(l)) ?? stderr.trim().slice(-600);
+      throw new Error(`timing child for ${pair.id} exited ${code}: ${cause.trim()}`);
+    }
     return JSON.parse(readFileSync(request.out, 'utf8')) as TimingProcess;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -191,20 +196,27 @@ export async function measurePairProcess(pair: TimingPair, repeats: number): Pro
 
 /**
  * `processes` fresh processes per pair, round-robin over the pairs (so slow drift of the machine
- * spreads over every pair's processes instead of landing on one pair). Returns each pair's processes.
+ * spreads over every pair's processes instead of landing on one pair). Returns each pair's processes;
+ * a pair whose process fails is measured no further and returned with its error.
  */
 export async function measurePairProcesses(
   pairs: readonly TimingPair[],
   processes: number,
   repeats: number,
   onProcess?: (pair: TimingPair, round: number, result: TimingProcess) => void,
-): Promise<Map<string, TimingProcess[]>> {
-  const out = new Map<string, TimingProcess[]>(pairs.map((p) => [p.id, []]));
+): Promise<Map<string, TimingProcess[] | Error>> {
+  const out = new Map<string, TimingProcess[] | Error>(pairs.map((p) => [p.id, []]));
   for (let r = 1; r <= processes; r++) {
     for (const pair of pairs) {
-      const result = await measurePairProcess(pair, repeats);
-      out.get(pair.id)!.push(result);
-      onProcess?.(pair, r, result);
+      const sofar = out.get(pair.id);
+      if (sofar instanceof Error) continue;
+      try {
+        const result = await measurePairProcess(pair, repeats);
+        sofar!.push(result);
+        onProcess?.(pair, r, result);
+      } catch (err) {
+        out.set(pair.id, err as Error);
+      }
     }
   }
   return out;
