@@ -55,37 +55,48 @@ export interface Slowdowns {
 }
 
 const planted: Slowdowns = { evalsPerExpansion: 0, visitedClears: 0, afterInsert: null };
-let patched = false;
+const patched = new Set<keyof Slowdowns>();
 let sink = 0;
 
+type Inner = { probe: { toRow(r: number): number }; counters: { distanceEvals: number }; visited: Uint32Array };
+
 /**
- * Plant slowdowns in the core's own classes, in this process (patched on first use, then switched
- * by `settings`). Nothing is patched until this is called, so the product pays nothing.
+ * Plant slowdowns in the core's own classes, in this process. Each method is patched the first time
+ * its slowdown is asked for, and only then: an unplanted patch would still add a call layer to the hot
+ * path and move instruction counts by itself. Later calls switch the amounts.
  */
 export function plantSlowdowns(settings: Partial<Slowdowns>): void {
   Object.assign(planted, settings);
-  if (patched) return;
-  patched = true;
-  type Inner = { probe: { toRow(r: number): number }; counters: { distanceEvals: number }; visited: Uint32Array };
   const sp = Searcher.prototype as unknown as Record<string, (...a: number[]) => number>;
-  const gather = sp.gatherUnvisited;
-  sp.gatherUnvisited = function (this: Inner, row: number, level: number, epoch: number): number {
-    const m = gather.call(this, row, level, epoch);
-    for (let i = 0; i < planted.evalsPerExpansion; i++) sink += this.probe.toRow(row);
-    this.counters.distanceEvals += planted.evalsPerExpansion;
-    return m;
-  };
-  const next = sp.nextEpoch;
-  sp.nextEpoch = function (this: Inner): number {
-    for (let i = 0; i < planted.visitedClears; i++) this.visited.fill(0);
-    return next.call(this);
-  };
-  const ip = Inserter.prototype as unknown as Record<string, (row: number) => void>;
-  const insert = ip.insert;
-  ip.insert = function (this: unknown, row: number): void {
-    insert.call(this, row);
-    planted.afterInsert?.();
-  };
+  if (planted.evalsPerExpansion > 0 && !patched.has('evalsPerExpansion')) {
+    patched.add('evalsPerExpansion');
+    const gather = sp.gatherUnvisited;
+    sp.gatherUnvisited = function (this: Inner, row: number, level: number, epoch: number): number {
+      const m = gather.call(this, row, level, epoch);
+      for (let i = 0; i < planted.evalsPerExpansion; i++) sink += this.probe.toRow(row);
+      this.counters.distanceEvals += planted.evalsPerExpansion;
+      return m;
+    };
+  }
+  if (planted.visitedClears > 0 && !patched.has('visitedClears')) {
+    patched.add('visitedClears');
+    const next = sp.nextEpoch;
+    sp.nextEpoch = function (this: Inner): number {
+      // A plain loop, as such a bug would be written: a fill() is a memset that hides it from an instruction count.
+      const visited = this.visited;
+      for (let pass = 0; pass < planted.visitedClears; pass++) for (let i = 0; i < visited.length; i++) visited[i] = 0;
+      return next.call(this);
+    };
+  }
+  if (planted.afterInsert && !patched.has('afterInsert')) {
+    patched.add('afterInsert');
+    const ip = Inserter.prototype as unknown as Record<string, (row: number) => void>;
+    const insert = ip.insert;
+    ip.insert = function (this: unknown, row: number): void {
+      insert.call(this, row);
+      planted.afterInsert?.();
+    };
+  }
 }
 
 /** Keeps the planted evaluations' results observable, so the work is not optimised away. */

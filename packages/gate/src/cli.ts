@@ -1,39 +1,47 @@
 #!/usr/bin/env node
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ALL_KERNELS } from './discover.js';
+import { ALL_KERNELS, ALL_STRATEGIES } from './discover.js';
 import { runBaseline } from './gate-baseline.js';
-import { runCheck, type Suite } from './gate-check.js';
-import { runSelftest } from './gate-selftest.js';
+import { runCheck } from './gate-check.js';
+import { runSelftest, SELFTEST_DEFAULTS } from './gate-selftest.js';
 import { defaultBaselineDir, defaultOutDir } from './repo-paths.js';
+import { requiredKernels } from './require-kernels.js';
 import { installSlowdownFromEnv } from './selftest-slowdown.js';
+import { SUITES, type Suite } from './suite.js';
+import { checkNames, UsageError } from './usage-error.js';
 
 const USAGE = `hnswlab-gate <command> [options]
 
 commands
-  check      run the gate against bench/baselines/ (default: both suites); exit 1 on a regression
+  check      run the gate against bench/baselines/ (default: every suite); exit 1 on a regression
   baseline   measure and write bench/baselines/<suite>.json (review and commit it)
-  selftest   prove the gate: no alarm on the unchanged tree, an alarm naming the figure for planted slowdowns
+  selftest   prove the gate: no alarm on the unchanged tree, quiet and under load; an alarm naming the figure for planted slowdowns
 
 options
-  --suite deterministic|timing|all   which suite (check, baseline; default all)
-  --kernels js,wasm,native           kernels to try (default all three; one that does not load is reported skipped)
-  --only ID,...                      keep figures whose id contains one of these (e.g. strategy:batched,scale)
+  --suite deterministic,instructions,timing|all   which suites (check, baseline; default all)
+  --kernels js,wasm,native           kernels to measure (default all three; one that does not load is reported skipped,
+                                     or fails the gate when HNSWLAB_REQUIRE_KERNELS names it)
+  --strategies sequential,batched,…  strategies to measure (default all: ${ALL_STRATEGIES.join(', ')})
+  --only ID,...                      keep figures whose id contains one of these (e.g. strategy:batched,/js/); must match something
   --baselines DIR                    baseline folder (default <repo>/bench/baselines)
-  --repeats N                        interleaved repeats per timing pair (default 9)
-  --max-repeats N                    repeats a pair may reach while unknown (default 21)
-  --runs N                           baseline: timing runs (default 3); selftest: deterministic runs (default 5)
-  --timing-runs N                    selftest: unchanged timing runs (default 2, --full 5; 0 skips the timing part)
-  --slowdowns P,...                  selftest: insert slowdowns of the batched arm to sweep, percent (default 10,20, --full 5,10,15,20;
-                                     those of 20 and more must be caught, smaller ones are reported)
-  --kernel-slowdown P                selftest: kernel-loop slowdown (more distance work) that must be caught, percent (default 30)
-  --full                             selftest: the longer proof (5 timing runs, slowdowns 5,10,15,20)
+  --repeats N                        timing: interleaved repeats per process (default 5)
+  --processes N                      timing: fresh processes per pair (default 5)
+  --max-processes N                  timing: processes a pair may reach while unknown (default 9)
+  --runs N                           baseline: runs of every instruction cell (default 3; their spread sets the tolerance)
+  --valgrind CMD                     instructions: the valgrind command (default valgrind)
+  --jobs N                           instructions: cells under valgrind at once (default: cores, at most 4)
+  --quiet-runs N                     selftest: unchanged-tree gate runs on the machine as it is (default ${SELFTEST_DEFAULTS.quietRuns}, --full ${SELFTEST_DEFAULTS.full.quietRuns})
+  --loaded-runs N                    selftest: unchanged-tree gate runs under a busy loop on every core (default ${SELFTEST_DEFAULTS.loadedRuns}, --full ${SELFTEST_DEFAULTS.full.loadedRuns})
+  --full                             selftest: the issue's proof (5 quiet + 5 loaded runs of every suite, all timing pairs)
   --out DIR                          selftest: scratch and report folder (default bench-out/gate/selftest)
   --markdown FILE                    where the markdown verdict goes (default bench-out/gate/verdict.md)
   --json FILE                        also write the verdicts as JSON
-  --allow-other-machine              judge timing against a baseline from another CPU / Node major
+  --allow-other-host                 gate timing against a baseline from another host or boot (default: report only)
   --fail-on-unknown                  exit 1 on unknown verdicts too
-  --quiet                            no progress lines`;
+  --quiet                            no progress lines
+
+exit status: 0 pass, 1 fail, 2 usage error (an unknown kernel, strategy, suite or --only that matches nothing)`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -42,19 +50,22 @@ async function main(argv: string[]): Promise<number> {
     options: {
       suite: { type: 'string', default: 'all' },
       kernels: { type: 'string', default: ALL_KERNELS.join(',') },
+      strategies: { type: 'string' },
       only: { type: 'string' },
       baselines: { type: 'string' },
-      repeats: { type: 'string', default: '9' },
-      'max-repeats': { type: 'string', default: '21' },
-      runs: { type: 'string' },
-      'timing-runs': { type: 'string' },
-      slowdowns: { type: 'string' },
+      repeats: { type: 'string', default: '5' },
+      processes: { type: 'string', default: '5' },
+      'max-processes': { type: 'string', default: '9' },
+      runs: { type: 'string', default: '3' },
+      valgrind: { type: 'string' },
+      jobs: { type: 'string' },
+      'quiet-runs': { type: 'string' },
+      'loaded-runs': { type: 'string' },
       full: { type: 'boolean', default: false },
-      'kernel-slowdown': { type: 'string', default: '30' },
       markdown: { type: 'string' },
       json: { type: 'string' },
       out: { type: 'string' },
-      'allow-other-machine': { type: 'boolean', default: false },
+      'allow-other-host': { type: 'boolean', default: false },
       'fail-on-unknown': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -65,13 +76,18 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command || values.help ? 0 : 2;
   }
+  if (!['check', 'baseline', 'selftest'].includes(command)) throw new UsageError(`unknown command '${command}'\n\n${USAGE}`);
   const log = values.quiet ? () => {} : (line: string) => console.error(`[gate] ${line}`);
-  const suites: Suite[] = values.suite === 'all' ? ['deterministic', 'timing'] : [suiteOf(values.suite)];
-  const kernels = list(values.kernels);
+  const suites: Suite[] = values.suite === 'all' ? [...SUITES] : checkNames('suite', list(values.suite), SUITES).map((s) => s as Suite);
+  const kernels = checkNames('kernel', list(values.kernels), ALL_KERNELS);
+  const strategies = values.strategies ? checkNames('strategy', list(values.strategies), ALL_STRATEGIES) : undefined;
   const only = values.only ? list(values.only) : undefined;
   const baselines = resolve(values.baselines ?? defaultBaselineDir());
   const repeats = int('repeats', values.repeats);
-  const maxRepeats = Math.max(repeats, int('max-repeats', values['max-repeats']));
+  const processes = int('processes', values.processes);
+  const maxProcesses = Math.max(processes, int('max-processes', values['max-processes']));
+  const jobs = values.jobs ? int('jobs', values.jobs) : undefined;
+  const requireKernels = requiredKernels();
 
   if (command === 'check') {
     installSlowdownFromEnv();
@@ -80,10 +96,15 @@ async function main(argv: string[]): Promise<number> {
       suites,
       baselines,
       kernels,
+      strategies,
+      requireKernels,
       only,
       repeats,
-      maxRepeats,
-      allowOtherMachine: values['allow-other-machine'],
+      processes,
+      maxProcesses,
+      valgrind: values.valgrind,
+      jobs,
+      allowOtherHost: values['allow-other-host'],
       failOnUnknown: values['fail-on-unknown'],
       markdownFile,
       jsonFile: values.json ? resolve(values.json) : undefined,
@@ -100,37 +121,38 @@ async function main(argv: string[]): Promise<number> {
       suites,
       baselines,
       kernels,
+      strategies,
       only,
-      runs: int('runs', values.runs ?? '3'),
+      runs: int('runs', values.runs),
+      processes,
       repeats,
+      valgrind: values.valgrind,
+      jobs,
       command: `hnswlab-gate ${argv.join(' ')}`,
       log,
     });
     for (const f of written) console.log(`wrote ${f}`);
     return 0;
   }
-  if (command === 'selftest') {
-    const out = resolve(values.out ?? join(defaultOutDir(), 'selftest'));
-    const report = await runSelftest({
-      runs: int('runs', values.runs ?? '5'),
-      timingRuns: Number(values['timing-runs'] ?? (values.full ? '5' : '2')),
-      slowdowns: list(values.slowdowns ?? (values.full ? '5,10,15,20' : '10,20'))
-        .map(Number)
-        .sort((a, b) => a - b),
-      kernelSlowdown: Number(values['kernel-slowdown']),
-      kernels,
-      baselines,
-      out,
-      repeats,
-      maxRepeats,
-      log,
-    });
-    console.log(report.markdown);
-    console.log(`self-test report: ${join(out, 'selftest.md')}`);
-    return report.ok ? 0 : 1;
-  }
-  console.error(`unknown command '${command}'\n\n${USAGE}`);
-  return 2;
+  const out = resolve(values.out ?? join(defaultOutDir(), 'selftest'));
+  const defaults = values.full ? SELFTEST_DEFAULTS.full : SELFTEST_DEFAULTS;
+  const report = await runSelftest({
+    full: values.full,
+    quietRuns: count('quiet-runs', values['quiet-runs'] ?? String(defaults.quietRuns)),
+    loadedRuns: count('loaded-runs', values['loaded-runs'] ?? String(defaults.loadedRuns)),
+    kernels,
+    baselines,
+    out,
+    repeats,
+    processes,
+    maxProcesses,
+    valgrind: values.valgrind,
+    jobs,
+    log,
+  });
+  console.log(report.markdown);
+  console.log(`self-test report: ${join(out, 'selftest.md')}`);
+  return report.ok ? 0 : 1;
 }
 
 function list(s: string): string[] {
@@ -142,19 +164,22 @@ function list(s: string): string[] {
 
 function int(name: string, s: string): number {
   const v = Number(s);
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`--${name} must be a positive integer, got '${s}'`);
+  if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${name} must be a positive integer, got '${s}'`);
   return v;
 }
 
-function suiteOf(s: string): Suite {
-  if (s === 'deterministic' || s === 'timing') return s;
-  throw new RangeError(`--suite must be deterministic, timing or all, got '${s}'`);
+function count(name: string, s: string): number {
+  const v = Number(s);
+  if (!Number.isInteger(v) || v < 0) throw new UsageError(`--${name} must be a whole number, got '${s}'`);
+  return v;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(`hnswlab-gate: ${err instanceof Error ? err.message : String(err)}`);
+    // A usage error and a broken baseline both exit 2: the gate checked nothing, which is not a pass.
+    const usage = err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    console.error(`hnswlab-gate: ${err instanceof Error ? err.message : String(err)}${usage ? '\n(hnswlab-gate --help for usage)' : ''}`);
     process.exit(2);
   },
 );

@@ -4,6 +4,7 @@ import { measureCell } from './measure.js';
 
 /** A cell of the deterministic suite; the kernel is filled in per run. */
 export interface DeterministicCell {
+  /** The data and index parameters, e.g. `uniform-l2-d32-n2000` (shared by the strategies built on it). */
   name: string;
   spec: Omit<CellSpec, 'kernel' | 'repeat'>;
 }
@@ -12,15 +13,47 @@ export interface DeterministicCell {
  * Seeded single-thread builds (sequential strategy), small enough that every kernel runs the suite in
  * seconds. Recall is read at an ef where it is not saturated, so it can move both ways. The 50-d
  * cosine cell exercises a kernel's tail loop (50 is not a multiple of 4, 8 or 16) and its normalisation.
+ * Then every other strategy on the first cell: threaded strategies on 2 threads, gated on their work
+ * counters, which contention cannot fake (their wall-clock speed-up is the timing suite's, and gated
+ * only on a quiet machine).
  */
 export const DETERMINISTIC_CELLS: readonly DeterministicCell[] = [
   { name: 'uniform-l2-d32-n2000', spec: cell('uniform', 2000, 32, 'l2', 20) },
   { name: 'clustered-cosine-d50-n2000', spec: cell('clustered', 2000, 50, 'cosine', 10) },
   { name: 'uniform-l2-d32-n8000', spec: cell('uniform', 8000, 32, 'l2', 20) },
+  { name: 'uniform-l2-d32-n2000', spec: cell('uniform', 2000, 32, 'l2', 20, 'batched') },
+  { name: 'uniform-l2-d32-n2000', spec: cell('uniform', 2000, 32, 'l2', 20, 'parallel', 2) },
+  { name: 'uniform-l2-d32-n2000', spec: cell('uniform', 2000, 32, 'l2', 20, 'segmented', 2) },
+  { name: 'uniform-l2-d32-n2000', spec: cell('uniform', 2000, 32, 'l2', 20, 'rounds', 2) },
 ];
 
-function cell(dataset: string, n: number, dim: number, metric: CellSpec['metric'], ef: number): DeterministicCell['spec'] {
-  return { strategy: 'sequential', dataset, n, dim, metric, M: 12, efConstruction: 64, ef: [ef], k: 10, threads: 1, seed: 7, queries: 200 };
+/**
+ * Strategies whose counters repeat exactly (one thread, or threads in a deterministic schedule). The
+ * others' counters depend on how their threads interleave: their baseline is taken over several runs
+ * and each figure's tolerance widened to cover the spread.
+ */
+export const REPEATABLE_STRATEGIES: readonly string[] = ['sequential', 'batched', 'rounds'];
+
+/** A non-repeatable figure's tolerance is at least this multiple of its baseline runs' range. */
+export const SPREAD_MULTIPLE = 3;
+/** ... and at least this (relative) for counts. */
+export const THREADED_COUNT_TOLERANCE = 0.02;
+
+/** The id of a cell on a kernel: `<cell>/<strategy>/<kernel>`. */
+export function deterministicId(cell: string, strategy: string, kernel: string): string {
+  return `${cell}/${strategy}/${kernel}`;
+}
+
+function cell(
+  dataset: string,
+  n: number,
+  dim: number,
+  metric: CellSpec['metric'],
+  ef: number,
+  strategy = 'sequential',
+  threads = 1,
+): DeterministicCell['spec'] {
+  return { strategy, dataset, n, dim, metric, M: 12, efConstruction: 64, ef: [ef], k: 10, threads, seed: 7, queries: 200 };
 }
 
 /**
@@ -40,7 +73,10 @@ export const FIGURE_NAMES = Object.keys(DETERMINISTIC_FIGURES) as DeterministicF
 
 /** One cell on one kernel: its figures, or why it did not run. */
 export interface DeterministicMeasurement {
+  /** `<cell>/<strategy>/<kernel>`. */
+  id: string;
   cell: string;
+  strategy: string;
   kernel: string;
   kernelName: string | null;
   spec: DeterministicCell['spec'];
@@ -51,7 +87,7 @@ export interface DeterministicMeasurement {
   figures?: Record<DeterministicFigure, number>;
 }
 
-/** Run every cell on every kernel (kernel-major, so a kernel that cannot load is tried once per cell and reported each time). */
+/** Run every cell on every kernel (kernel-major; a kernel that cannot load is reported for each of its cells). */
 export async function runDeterministicSuite(
   kernels: readonly string[],
   cells: readonly DeterministicCell[] = DETERMINISTIC_CELLS,
@@ -61,7 +97,14 @@ export async function runDeterministicSuite(
   for (const kernel of kernels) {
     for (const c of cells) {
       const r = await measureCell({ ...c.spec, ef: [...c.spec.ef], kernel, repeat: 1 });
-      const base = { cell: c.name, kernel, kernelName: r.kernelName ?? null, spec: c.spec };
+      const base = {
+        id: deterministicId(c.name, c.spec.strategy, kernel),
+        cell: c.name,
+        strategy: c.spec.strategy,
+        kernel,
+        kernelName: r.kernelName ?? null,
+        spec: c.spec,
+      };
       let m: DeterministicMeasurement;
       if (r.status !== 'ok' || !r.build || !r.search?.[0] || !r.memory) {
         m = { ...base, status: r.status === 'ok' ? 'failed' : r.status, reason: r.reason ?? 'the cell returned no figures' };

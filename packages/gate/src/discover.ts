@@ -1,5 +1,5 @@
 import { listStrategies } from '@hnswlab/core';
-import { loadKernel, loadPeer, loadStrategies, PEER_NAMES } from '@hnswlab/harness';
+import { KERNEL_MODULES, loadKernel, loadPeer, loadStrategies, PEER_NAMES } from '@hnswlab/harness';
 
 /** What can run on this machine, and why the rest cannot. */
 export interface Discovery {
@@ -10,10 +10,12 @@ export interface Discovery {
   missing: Map<string, string>;
 }
 
-/** Every kernel a gate run knows; the js kernel always loads. */
-export const ALL_KERNELS = ['js', 'wasm', 'native'] as const;
+/** Every kernel a gate run knows (the harness's short names); the js kernel always loads. */
+export const ALL_KERNELS: readonly string[] = Object.keys(KERNEL_MODULES);
 /** The strategies the timing suite pairs with sequential when they are registered. */
 export const KNOWN_STRATEGIES = ['batched', 'parallel', 'segmented', 'rounds'] as const;
+/** Every strategy the gate measures (for --strategies). */
+export const ALL_STRATEGIES: readonly string[] = ['sequential', ...KNOWN_STRATEGIES];
 
 /** Try each asked-for kernel, the strategies package and the peers; a failure is kept with its reason, never dropped. */
 export async function discover(kernels: readonly string[]): Promise<Discovery> {

@@ -6,6 +6,7 @@ const WORD: Record<Verdict, string> = {
   improvement: 'improvement',
   unknown: 'unknown',
   stale: 'STALE',
+  missing: 'MISSING',
   skipped: 'skipped',
   new: 'new',
 };
@@ -16,6 +17,7 @@ const MARK: Record<Verdict, string> = {
   improvement: '🚀 improvement',
   unknown: '❔ unknown',
   stale: '⚠️ **stale baseline**',
+  missing: '⛔ **missing kernel**',
   skipped: '⏭️ skipped',
   new: '🆕 new',
 };
@@ -37,7 +39,7 @@ function formatChange(v: number | null): string {
 export function summarize(rows: readonly VerdictRow[]): string {
   const counts = new Map<Verdict, number>();
   for (const r of rows) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
-  const order: Verdict[] = ['regression', 'stale', 'unknown', 'improvement', 'new', 'skipped', 'pass'];
+  const order: Verdict[] = ['regression', 'stale', 'missing', 'unknown', 'improvement', 'new', 'skipped', 'pass'];
   return (
     order
       .filter((v) => counts.has(v))
@@ -49,7 +51,7 @@ export function summarize(rows: readonly VerdictRow[]): string {
 /** One line per failing figure, e.g. `REGRESSION distanceEvalsPerInsert [js · uniform-l2-d32-n2000]: 878.9 → 950.1 (+8.10%, allowed ±0.50%)`. */
 export function alarmLines(rows: readonly VerdictRow[]): string[] {
   return rows
-    .filter((r) => r.verdict === 'regression' || r.verdict === 'stale')
+    .filter((r) => r.verdict === 'regression' || r.verdict === 'stale' || r.verdict === 'missing')
     .map(
       (r) =>
         `${WORD[r.verdict]} ${r.figure} [${r.subject}]: baseline ${formatNumber(r.baseline)} → now ${formatNumber(r.now)} (${formatChange(r.changePercent)}, allowed ${r.allowed || '–'}) ${r.note}`,
@@ -81,7 +83,7 @@ export function renderText(rows: readonly VerdictRow[]): string {
 
 /** The verdict table as GitHub markdown, for a PR comment or a job summary; regressions first. */
 export function renderMarkdown(rows: readonly VerdictRow[], title: string, context: readonly string[] = []): string {
-  const rank: Record<Verdict, number> = { regression: 0, stale: 1, unknown: 2, improvement: 3, new: 4, skipped: 5, pass: 6 };
+  const rank: Record<Verdict, number> = { regression: 0, stale: 1, missing: 2, unknown: 3, improvement: 4, new: 5, skipped: 6, pass: 7 };
   const sorted = [...rows].sort((a, b) => rank[a.verdict] - rank[b.verdict]);
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const out = [`## ${title}`, '', `**${summarize(rows)}**`, ''];

@@ -1,4 +1,4 @@
-import type { DistanceKernel, DistanceProbe, VectorSpace } from '@hnswlab/core';
+import type { DistanceKernel, DistanceProbe } from '@hnswlab/core';
 import { plantSlowdowns } from '@hnswlab/core/testing';
 import { cpuSeconds } from './cpu-clock.js';
 
@@ -13,13 +13,16 @@ export const SLOWDOWN_ENV = 'HNSWLAB_GATE_SELFTEST_SLOWDOWN';
 /**
  * - `evals:N`: N extra distance evaluations per expanded node, computed and counted (a search that
  *   re-evaluates a node it already knows): moves the deterministic counters.
- * - `kernel:P`: every distance call of the kernel does P% more distance computations (over the same
- *   ids, not counted): a P% slower kernel loop. Applies to the timing suite's builds, whose kernel
- *   {@link slowKernel} wraps.
+ * - `kernel:P`: the kernel does P% more of its work: every ⌈100/P⌉-th distance call runs twice (the
+ *   extra one over the same ids, not counted), so the extra work carries its share of call overhead.
+ *   Applies to kernels passed through {@link slowKernel}: the timing suite's builds and the
+ *   instruction suite's cells.
  * - `insert:P`: inserting takes P% more CPU time (a busy wait on the process's CPU clock, sized every
  *   32 inserts from the CPU time they took).
- * - `scale:N`: the visited set is cleared by filling the whole array (N times) on every search step
- *   instead of bumping an epoch: O(n) work per step, the super-linear kind of bug the scale ratio catches.
+ * - `scale:N`: the visited set is cleared by a loop over the whole array (N times) on every search
+ *   step instead of bumping an epoch: O(n) work per step, the super-linear kind of bug the scale ratio
+ *   catches. A plain loop, as such a bug would be written (a `fill` is a memset that hides most of it
+ *   from an instruction count at small n).
  * `@target` limits one to arms whose kernel or strategy is `target` (default: every hnswlab arm).
  */
 export type SlowdownKind = 'evals' | 'kernel' | 'insert' | 'scale';
@@ -68,7 +71,7 @@ export function describeSlowdown(list: readonly Slowdown[]): string {
 }
 
 // Live switches the patched methods read; set per arm by enterArm().
-const state = { evals: 0, kernelFraction: 0, insertFraction: 0, scale: 0, carry: 0, sink: 0, inserts: 0, mark: 0 };
+const state = { evals: 0, kernelEvery: 0, kernelCalls: 0, insertFraction: 0, scale: 0, sink: 0, inserts: 0, mark: 0 };
 let planted: readonly Slowdown[] = [];
 
 /** The slowdowns installed in this process (empty when the variable is unset). */
@@ -88,7 +91,8 @@ export function installSlowdownFromEnv(env: NodeJS.ProcessEnv = process.env): re
 /** Switch the planted slowdowns on for the arm about to run (those whose target matches it), off for the rest. */
 export function enterArm(arm: ArmIdentity | null): void {
   state.evals = 0;
-  state.kernelFraction = 0;
+  state.kernelEvery = 0;
+  state.kernelCalls = 0;
   state.insertFraction = 0;
   state.scale = 0;
   state.inserts = 0;
@@ -101,7 +105,7 @@ export function enterArm(arm: ArmIdentity | null): void {
           (s.target === null || s.target === arm.kernel || s.target === arm.strategy || s.target === 'hnswlab');
     if (!hits) continue;
     if (s.kind === 'evals') state.evals += s.amount;
-    else if (s.kind === 'kernel') state.kernelFraction += s.amount / 100;
+    else if (s.kind === 'kernel') state.kernelEvery = Math.max(1, Math.round(100 / s.amount));
     else if (s.kind === 'insert') state.insertFraction += s.amount / 100;
     else state.scale += s.amount;
   }
@@ -121,55 +125,52 @@ function slowInsert(): void {
   state.mark = cpuSeconds();
 }
 
-/** Hand the arm's slowdowns to the core's test-only hooks (@hnswlab/core/testing). */
+/** Hand the arm's slowdowns to the core's test-only hooks (@hnswlab/core/testing), which patch only what is planted. */
 function patchCore(): void {
   plantSlowdowns({ evalsPerExpansion: state.evals, visitedClears: state.scale, afterInsert: state.insertFraction > 0 ? slowInsert : null });
 }
 
 /**
- * The kernel as it is, or (with `kernel:P` planted) a wrapper whose probes compute P% more distances
- * on every call: before each batched call, a prefix of the same ids, which the real call then
- * overwrites with the same values. Only while an arm the slowdown targets runs.
+ * The kernel as it is; with `kernel:P` planted, the kernel's probe classes are patched in place (once
+ * per class, for every metric) so that every ⌈100/P⌉-th distance call of each kind runs once more
+ * before the real one (which then overwrites the scratch with the same values): P% more kernel work,
+ * call overhead included. Patched on the classes, not wrapped per object: a wrapper per probe made
+ * every probe call site polymorphic and cost ~20% more instructions by itself, which would plant far
+ * more than P%. Only while an arm the slowdown targets runs (`enterArm`); idle, the patch costs a
+ * load and a compare per call.
  */
 export function slowKernel(kernel: DistanceKernel): DistanceKernel {
   if (!planted.some((s) => s.kind === 'kernel')) return kernel;
-  return {
-    name: kernel.name,
-    descriptor: kernel.descriptor,
-    metrics: kernel.metrics,
-    boundaries: kernel.boundaries,
-    attachSpace: (handle) => kernel.attachSpace(handle),
-    createSpace(options): VectorSpace {
-      const space = kernel.createSpace(options);
-      const createProbe = space.createProbe.bind(space);
-      space.createProbe = (maxBatch: number): DistanceProbe => {
-        const probe = createProbe(maxBatch);
-        const toRows = probe.toRows.bind(probe);
-        const toRow = probe.toRow.bind(probe);
-        probe.toRows = (count: number): void => {
-          if (state.kernelFraction > 0 && count > 0) {
-            state.carry += count * state.kernelFraction;
-            while (state.carry >= 1) {
-              const k = Math.min(count, Math.floor(state.carry));
-              state.carry -= k;
-              toRows(k);
-            }
-          }
-          toRows(count);
-        };
-        probe.toRow = (r: number): number => {
-          if (state.kernelFraction > 0) {
-            state.carry += state.kernelFraction;
-            while (state.carry >= 1) {
-              state.carry -= 1;
-              state.sink += toRow(r);
-            }
-          }
-          return toRow(r);
-        };
-        return probe;
-      };
-      return space;
-    },
-  };
+  for (const metric of ['l2', 'ip', 'cosine'] as const) {
+    patchProbeClass(kernel.createSpace({ dim: 8, metric, capacity: 1 }).createProbe(1));
+  }
+  return kernel;
+}
+
+const PROBE_METHODS = ['toRows', 'toRow', 'rowToRows', 'firstNearer'] as const;
+const patchedProbeMethods = new WeakMap<object, Set<string>>();
+
+function patchProbeClass(probe: DistanceProbe): void {
+  for (const name of PROBE_METHODS) {
+    let holder: object | null = Object.getPrototypeOf(probe) as object | null;
+    while (holder && !Object.prototype.hasOwnProperty.call(holder, name)) holder = Object.getPrototypeOf(holder) as object | null;
+    if (!holder)
+      throw new Error(
+        `${SLOWDOWN_ENV}: the kernel's probe has no ${name}() on its prototype chain: update packages/gate/src/selftest-slowdown.ts`,
+      );
+    const done = patchedProbeMethods.get(holder) ?? new Set<string>();
+    if (done.has(name)) continue;
+    done.add(name);
+    patchedProbeMethods.set(holder, done);
+    const slots = holder as Record<string, (a: number, b: number, c: number) => number | void>;
+    const original = slots[name];
+    // Fixed arity (extra arguments are ignored by the two- and one-argument methods), so the optimiser inlines it.
+    slots[name] = function (this: DistanceProbe, a: number, b: number, c: number): number | void {
+      if (state.kernelEvery !== 0 && ++state.kernelCalls >= state.kernelEvery) {
+        state.kernelCalls = 0;
+        state.sink += original.call(this, a, b, c) ?? 0;
+      }
+      return original.call(this, a, b, c);
+    };
+  }
 }

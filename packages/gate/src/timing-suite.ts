@@ -1,6 +1,11 @@
-import type { Arm, TimingEntry } from './baseline-file.js';
-import { timeArm, timeSegments } from './measure.js';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Arm, TimingEntry, TimingProcess } from './baseline-file.js';
 import type { ClockKind } from './cpu-clock.js';
+import { timeArm, timeSegments } from './measure.js';
 
 /** A ratio the timing suite measures: candidate seconds per insert ÷ reference seconds per insert, in one run. */
 export interface TimingPair {
@@ -115,11 +120,13 @@ export function timingPairs({ kernels, strategies, peers }: TimingOptions): Timi
 }
 
 /**
- * Time a pair `repeats` times, interleaved: ABAB, then BABA, alternating, so drift and order effects
- * (a warm cache, a GC debt) fall on both arms alike; a segmented pair times both sides within each
- * build. One untimed round first warms the JIT and the data cache. Returns each repeat's ratio, in run order.
+ * Time a pair `repeats` times in this process, interleaved: ABAB, then BABA, alternating, so drift and
+ * order effects (a warm cache, a GC debt) fall on both arms alike; a segmented pair times both sides
+ * within each build. One untimed round first warms the JIT and the data cache. Returns each repeat's
+ * ratio, in run order. The suite calls this in a fresh child process per measurement
+ * ({@link measurePairProcesses}); calling it in a long-lived process measures that process only.
  */
-export async function measurePair(pair: TimingPair, repeats: number, warmup = true): Promise<number[]> {
+export async function measurePairInProcess(pair: TimingPair, repeats: number, warmup = true): Promise<number[]> {
   if (pair.segments) return measureSegments(pair, pair.segments, repeats, warmup);
   if (warmup) {
     await timeArm(pair.candidate, pair.clock);
@@ -148,4 +155,69 @@ async function measureSegments(pair: TimingPair, cuts: readonly number[], repeat
     ratios.push(t[t.length - 1] / t[1]);
   }
   return ratios;
+}
+
+const CHILD = fileURLToPath(new URL('./timing-child.js', import.meta.url));
+
+/** What the suite asks of its child (timing-child.ts). */
+export interface TimingChildRequest {
+  pair: TimingPair;
+  repeats: number;
+  out: string;
+}
+
+/**
+ * One measurement of `pair` in a fresh node process (`repeats` interleaved repeats after a warm-up),
+ * with how busy the machine was meanwhile. Self-test slowdowns reach the child through the environment.
+ */
+export async function measurePairProcess(pair: TimingPair, repeats: number): Promise<TimingProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'hnswlab-timing-'));
+  try {
+    const request: TimingChildRequest = { pair, repeats, out: join(dir, 'result.json') };
+    writeFileSync(join(dir, 'request.json'), JSON.stringify(request));
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      // No node flags: worker threads inherit them, and Node refuses some there (--expose-gc among them);
+      // the harness turns on gc() at run time instead.
+      const child = spawn(process.execPath, [CHILD, join(dir, 'request.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+      child.on('error', reject);
+      child.on('close', (c) => resolve({ code: c, stderr: err }));
+    });
+    if (code !== 0 || !existsSync(request.out)) {
+      const cause = stderr.split('\n').find((l) => /Error/.test(l)) ?? stderr.trim().slice(-600);
+      throw new Error(`timing child for ${pair.id} exited ${code}: ${cause.trim()}`);
+    }
+    return JSON.parse(readFileSync(request.out, 'utf8')) as TimingProcess;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `processes` fresh processes per pair, round-robin over the pairs (so slow drift of the machine
+ * spreads over every pair's processes instead of landing on one pair). Returns each pair's processes;
+ * a pair whose process fails is measured no further and returned with its error.
+ */
+export async function measurePairProcesses(
+  pairs: readonly TimingPair[],
+  processes: number,
+  repeats: number,
+  onProcess?: (pair: TimingPair, round: number, result: TimingProcess) => void,
+): Promise<Map<string, TimingProcess[] | Error>> {
+  const out = new Map<string, TimingProcess[] | Error>(pairs.map((p) => [p.id, []]));
+  for (let r = 1; r <= processes; r++) {
+    for (const pair of pairs) {
+      const sofar = out.get(pair.id);
+      if (sofar instanceof Error) continue;
+      try {
+        const result = await measurePairProcess(pair, repeats);
+        sofar!.push(result);
+        onProcess?.(pair, r, result);
+      } catch (err) {
+        out.set(pair.id, err as Error);
+      }
+    }
+  }
+  return out;
 }

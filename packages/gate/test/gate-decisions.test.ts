@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   compareFigure,
   gateFails,
+  gateability,
   judgeTiming,
+  tQuantile995,
   mad,
   mannWhitneyU,
   median,
@@ -82,30 +84,59 @@ describe('deterministic verdicts', () => {
   });
 });
 
-describe('timing verdicts', () => {
-  const baseline = { runs: [noisy(1, 9, 1, 0.04), noisy(2, 9, 1.01, 0.04), noisy(3, 9, 0.99, 0.04)], tolerance: { relative: 0.05 } };
+describe('timing verdicts over fresh processes', () => {
+  const quiet = { wallSeconds: 5, othersCores: 0.05, stealShare: 0, loadAverage: 0.1, quiet: true };
+  const busy = { wallSeconds: 5, othersCores: 1.7, stealShare: 0, loadAverage: 3.2, quiet: false };
+  // Each process: its own offset (the process-to-process noise) on top of the repeats' noise.
+  const processes = (seed: number, n: number, centre: number, contention = quiet) =>
+    Array.from({ length: n }, (_, i) => ({
+      ratios: noisy(seed * 31 + i, 5, centre * (1 + 0.01 * (((seed + i) % 3) - 1)), 0.03),
+      contention,
+    }));
+  const entry = { processes: processes(1, 5, 1), tolerance: { relative: 0.05 }, gated: true };
 
   it('passes an unchanged ratio', () => {
-    expect(judgeTiming(baseline, noisy(4, 9, 1, 0.04)).verdict).toBe('pass');
+    expect(judgeTiming(entry, processes(2, 5, 1)).verdict).toBe('pass');
   });
 
-  it('calls a clear 20% slowdown a regression and a 20% speed-up an improvement', () => {
-    const slow = judgeTiming(baseline, noisy(5, 9, 1.2, 0.04));
+  it('calls a clear 20% slowdown a regression and a 20% speed-up an improvement, on a quiet machine', () => {
+    const slow = judgeTiming(entry, processes(3, 5, 1.2));
     expect(slow.verdict).toBe('regression');
     expect(slow.changePercent).toBeGreaterThan(15);
-    expect(judgeTiming(baseline, noisy(6, 9, 0.8, 0.04)).verdict).toBe('improvement');
+    expect(judgeTiming(entry, processes(4, 5, 0.8)).verdict).toBe('improvement');
   });
 
-  it('lets noise widen the band: a noisy sample of the same shift is unknown, not a regression', () => {
-    const j = judgeTiming(baseline, [0.7, 0.8, 0.9, 1.05, 1.12, 1.2, 1.4, 1.6, 1.8]);
+  it('never calls a regression when any process ran on a busy machine: unknown, with the load in the note', () => {
+    const j = judgeTiming(entry, [...processes(3, 4, 1.2), ...processes(5, 1, 1.2, busy)]);
     expect(j.verdict).toBe('unknown');
-    expect(j.bandPercent).toBeGreaterThan(5);
+    expect(j.morePossible).toBe(false);
+    expect(j.note).toMatch(/busy in 1 of 10 processes.*others 1\.70/);
   });
 
-  it('widens the band by the spread between baseline runs', () => {
-    const steady = judgeTiming(baseline, noisy(8, 9, 1, 0.04));
-    const drifting = judgeTiming({ ...baseline, runs: [noisy(1, 9, 0.9, 0.04), noisy(2, 9, 1.1, 0.04)] }, noisy(8, 9, 1, 0.04));
+  it('reports, never judges, an entry that is not gated', () => {
+    const j = judgeTiming({ ...entry, gated: false, note: 'unstable across processes' }, processes(3, 5, 1.3));
+    expect(j.verdict).toBe('unknown');
+    expect(j.note).toMatch(/reported, not gated: unstable across processes/);
+  });
+
+  it('widens the band with the spread between processes', () => {
+    const spread = (s: number) =>
+      Array.from({ length: 5 }, (_, i) => ({ ratios: noisy(40 + i, 5, 1 + s * (i - 2), 0.01), contention: quiet }));
+    const steady = judgeTiming({ ...entry, processes: spread(0.005) }, spread(0.005));
+    const drifting = judgeTiming({ ...entry, processes: spread(0.03) }, spread(0.03));
     expect(drifting.noisePercent).toBeGreaterThan(steady.noisePercent);
+  });
+
+  it('does not gate a pair measured on a busy machine or unstable across processes', () => {
+    expect(gateability(processes(1, 5, 1)).gated).toBe(true);
+    expect(gateability([...processes(1, 4, 1), ...processes(2, 1, 1, busy)]).note).toMatch(/busy machine/);
+    const wild = Array.from({ length: 5 }, (_, i) => ({ ratios: [1 + 0.1 * i], contention: quiet }));
+    expect(gateability(wild).note).toMatch(/unstable across processes/);
+  });
+
+  it('uses Student t quantiles for few processes', () => {
+    expect(tQuantile995(8)).toBeCloseTo(3.355, 3);
+    expect(tQuantile995(1000)).toBeCloseTo(2.576, 3);
   });
 });
 
