@@ -88,6 +88,7 @@ async function bench(argv: string[]): Promise<number> {
     command: commandLine(),
     journal,
     resume: args.resume,
+    indexCache: args.indexCache,
     notes,
   });
   const paths = writeReports(report, dir, name);

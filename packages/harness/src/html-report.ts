@@ -1,4 +1,5 @@
 import { seriesKey } from './analyze.js';
+import { BOUNDARY_NOTE, boundaryGroups, boundaryTable, type BoundaryGroup } from './boundary-table.js';
 import type { BenchReport } from './bench-report.js';
 import { PHASES, type CellResult } from './cell-result.js';
 import { matchingPeer, ratio, threadsUsed } from './figures.js';
@@ -10,6 +11,7 @@ import { htmlTable } from './html-table.js';
 import { kernelStyle, strategyStyle } from './palette.js';
 import { recallPanels, sweepTable, threadWords } from './recall-panels.js';
 import { missingLines, reportBlocks, summaryTable } from './summary-markdown.js';
+import { cachedNote, EVENT_LOOP_NOTE, eventLoopTable, PERSISTENCE_NOTE, persistenceTable } from './serving-tables.js';
 import { barChart, esc, legendSwatch, lineChart, stackedBars, type Bar, type LineChartOptions, type Series } from './svg-charts.js';
 
 function figure(kind: string, caption: string, svg: string): string {
@@ -86,6 +88,34 @@ function buildFigure(report: BenchReport, cells: readonly CellResult[], peers: r
   );
 }
 
+/**
+ * The seam chart of one data set: the all-in CPU cost of a distance against crossings per insert, a
+ * line per kernel × strategy through its boundaries (pair on the right, insert on the left), log–log.
+ */
+function boundaryFigure(g: BoundaryGroup): string {
+  const ok = g.cells.filter((c) => c.status === 'ok' && c.build?.kernelCallsPerInsert && c.build.cpuNanosecondsPerDistance);
+  const series = [...new Set(ok.map((c) => `${c.spec.kernel}/${c.spec.strategy}`))].map((name) => {
+    const cells = ok.filter((c) => `${c.spec.kernel}/${c.spec.strategy}` === name);
+    return {
+      name: `${name} · ${threadWords(threadsUsed(cells[0]))}`,
+      ...kernelStyle(cells[0].spec.kernel),
+      points: cells.map((c) => [c.build!.kernelCallsPerInsert!, c.build!.cpuNanosecondsPerDistance!] as [number, number]),
+    };
+  });
+  return curveFigure(
+    'boundaries',
+    `${g.title}: CPU ns per distance evaluation against kernel crossings per insert, one point per boundary (pair, node, layer, insert from right to left); lower is cheaper`,
+    series,
+    {
+      title: 'Cost per distance against crossings per insert',
+      xLabel: 'crossings per insert (log)',
+      yLabel: 'CPU ns per distance (log)',
+      x: 'log',
+      y: 'log',
+    },
+  );
+}
+
 /** A build's name with its thread count, for chart labels. */
 function buildName(c: CellResult): string {
   return `${cellTitle(c)} · ${threadWords(threadsUsed(c))}`;
@@ -109,6 +139,8 @@ export function htmlReport(report: BenchReport): string {
       `<code>${esc(report.command)}</code></p>`,
   );
   for (const n of report.notes ?? []) body.push(`<p class="note">${esc(n)}</p>`);
+  const cached = cachedNote(report);
+  if (cached) body.push(`<p class="note">${esc(cached)}</p>`);
 
   const blockNames = reportBlocks(report).map((b) => b.name);
   const isFirst = (c: CellResult) => (report.blocks[c.id] ?? 'main') === blockNames[0];
@@ -200,6 +232,52 @@ export function htmlReport(report: BenchReport): string {
       );
     if (figs.length)
       body.push(fold(name === blockNames[0], `${name} block`, `<h3>${esc(name)} block</h3><div class="cols">${figs.join('')}</div>`));
+  }
+
+  const bgroups = boundaryGroups(report);
+  if (bgroups.length) {
+    body.push('<h2 id="boundaries">Boundaries: where the core calls the kernel</h2>');
+    for (const g of bgroups) {
+      const t = boundaryTable(g, report.peers);
+      body.push(`<h3>${esc(g.title)}</h3><div class="cols">${boundaryFigure(g)}</div>${htmlTable(t.head, t.rows)}`);
+    }
+    body.push(`<p class="meta">${esc(BOUNDARY_NOTE)}</p>`);
+  }
+
+  const loop = eventLoopTable(report);
+  if (loop.rows.length) {
+    body.push('<h2 id="event-loop">Event loop: does the index keep a server responsive?</h2>');
+    const first = [...report.cells, ...report.peers].filter(
+      (c) =>
+        c.status === 'ok' &&
+        c.eventLoop?.build &&
+        (c.library !== 'hnswlab' || isFirst(c)) &&
+        (c.library === 'hnswlab' || report.cells.some((x) => isFirst(x) && peerKey(x.spec) === peerKey(c.spec))),
+    );
+    if (first.length)
+      body.push(
+        figure(
+          'event-loop',
+          'p99 event-loop delay while each index was built (log scale; a synchronous build is one stall as long as the build); grey: peers',
+          barChart(
+            first.map((c) => ({
+              label: buildName(c),
+              value: c.eventLoop!.build!.p99Ms,
+              text: `${fmt(c.eventLoop!.build!.p99Ms, c.eventLoop!.build!.p99Ms >= 10 ? 0 : 2)} ms`,
+              reference: c.library !== 'hnswlab',
+              color: c.library === 'hnswlab' ? strategyStyle(c.spec.strategy).color : undefined,
+            })),
+            { title: `p99 event-loop delay during the build · ${blockNames[0]} block`, unit: 'ms', log: true },
+          ),
+        ),
+      );
+    body.push(htmlTable(loop.head, loop.rows), `<p class="meta">${esc(EVENT_LOOP_NOTE)}</p>`);
+  }
+
+  const files = persistenceTable(report);
+  if (files.rows.length) {
+    body.push('<h2 id="persistence">Saving and loading</h2>');
+    body.push(htmlTable(files.head, files.rows), `<p class="meta">${esc(PERSISTENCE_NOTE)}</p>`);
   }
 
   const curveName = (series: string, library: string, without: 'n' | 'dim') => {

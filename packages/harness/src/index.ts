@@ -1,4 +1,4 @@
-export { DEFAULT_CELL, cellLabel, normalizeCellSpec, type CellSpec } from './cell-spec.js';
+export { DEFAULT_CELL, buildTitle, cellLabel, normalizeCellSpec, type CellSpec } from './cell-spec.js';
 export {
   PHASES,
   SCHEMA_VERSION,

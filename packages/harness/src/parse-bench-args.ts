@@ -16,6 +16,8 @@ export interface BenchArgs {
   install: boolean;
   /** Reuse the finished jobs of an interrupted run with the same --out (its .partial.jsonl). */
   resume: boolean;
+  /** Reuse built indexes from the index cache, and keep new ones there (default true; --no-index-cache). */
+  indexCache: boolean;
   /** Progress output: 'auto' (bar on a TTY), 'plain', 'none'. */
   progress: 'auto' | 'plain' | 'none';
   /** What the reader of the report must know about the matrix (files of a preset that are absent). */
@@ -103,6 +105,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     shard: shard(str('shard')),
     install: values['no-install'] !== true,
     resume: values.resume === true,
+    indexCache: values['no-index-cache'] !== true,
     progress: progress(str('progress')),
     notes,
   };

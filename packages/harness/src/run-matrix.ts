@@ -25,6 +25,11 @@ export interface RunMatrixOptions {
    */
   journal?: string;
   resume?: boolean;
+  /**
+   * Reuse built indexes from the index cache and keep new ones there (runCell's `indexCache`): true for
+   * the cache under cacheDir(), a folder for that one. Default off (the CLI turns it on).
+   */
+  indexCache?: boolean | string;
   /** What the reader must know about the matrix (an offline fallback, files left out); into `report.notes`. */
   notes?: readonly string[];
 }
@@ -104,7 +109,11 @@ export async function runMatrix(blocks: readonly MatrixBlock[], options: RunMatr
     let result = earlier.get(jobKey(job));
     if (result && result.status !== 'ok') result = undefined;
     if (!result) {
-      result = job.kind === 'cell' ? await runCell(job.spec, { onProgress }) : await runPeerCell(job.peer, job.spec, { onProgress });
+      // Cells of the boundary axis also profile one build for the JS-side share (JsShare.byProfile).
+      result =
+        job.kind === 'cell'
+          ? await runCell(job.spec, { onProgress, indexCache: options.indexCache, profileJsShare: job.spec.boundary !== undefined })
+          : await runPeerCell(job.peer, job.spec, { onProgress });
       result = { ...result, machine: machine.label };
       journal?.record(job, result);
     }
