@@ -5,7 +5,12 @@ export {
   type BuildResult,
   type CellDataset,
   type CellResult,
+  type EventLoopResult,
+  type IndexCacheUse,
+  type JsShare,
+  type LoopDelay,
   type MemoryResult,
+  type PersistenceResult,
   type SearchPoint,
 } from './cell-result.js';
 export { runCell, type CellProgress, type RunCellOptions } from './run-cell.js';
@@ -58,7 +63,15 @@ export { writeReports } from './write-reports.js';
 export { readReport } from './read-report.js';
 export { mergeReports } from './merge-reports.js';
 export { compareReports, comparisonMarkdown, type Comparison, type FigureChange } from './compare-reports.js';
-export { qpsAtRecall, bestRecall, matchingPeer, threadsUsed } from './figures.js';
+export { qpsAtRecall, bestRecall, matchingPeer, referenceEf, threadsUsed } from './figures.js';
 export { ensureGlove } from './ensure-glove.js';
+export { FUSED_METHODS, KERNEL_METHODS, isFusedKernelFrame, isKernelFrame, isWasmFrame, type FrameName } from './kernel-frames.js';
+export { kernelShare, kernelShareByProfile, PROFILE_INTERVAL_US } from './kernel-share-profile.js';
+export { LOOP_RESOLUTION_MS, measureLoopDelay, perTurn } from './loop-delay.js';
+export { IndexCache, baseHash, indexCacheKey, type BuildRecord, type IndexCacheEntry, type IndexCacheKeyParts } from './index-cache.js';
+export { codeVersion } from './code-version.js';
+export { diskWriteSeconds, readFileSeconds } from './file-io-rates.js';
+export { BOUNDARY_NOTE, boundaryGroups, boundaryTable, jsShareText, type BoundaryGroup } from './boundary-table.js';
+export { EVENT_LOOP_NOTE, PERSISTENCE_NOTE, cachedNote, delayText, eventLoopTable, persistenceTable } from './serving-tables.js';
 export { Progress } from './progress.js';
 export { Journal, jobKey } from './journal.js';
