@@ -12,17 +12,9 @@ import { kernelStyle, strategyStyle } from './palette.js';
 import { recallPanels, sweepTable, threadWords } from './recall-panels.js';
 import { missingLines, reportBlocks, summaryTable } from './summary-markdown.js';
 import { cachedNote, EVENT_LOOP_NOTE, eventLoopTable, PERSISTENCE_NOTE, persistenceTable } from './serving-tables.js';
-import { barChart, esc, legendSwatch, lineChart, stackedBars, type Bar, type LineChartOptions, type Series } from './svg-charts.js';
-
-function figure(kind: string, caption: string, svg: string): string {
-  return `<figure data-chart="${kind}">${svg}<figcaption>${esc(caption)}</figcaption></figure>`;
-}
-
-/** A line chart with its legend in HTML above it (wraps on a phone, never clipped). */
-function curveFigure(kind: string, caption: string, series: readonly Series[], o: LineChartOptions): string {
-  const legend = `<ul class="legend">${series.map((s, i) => `<li>${legendSwatch(s, i)} ${esc(s.name)}</li>`).join('')}</ul>`;
-  return figure(kind, caption, legend + lineChart(series, { ...o, legend: 'none' }));
-}
+import { tracksHtml } from './tracks/track-report.js';
+import { curveFigure, figure } from './html-figure.js';
+import { barChart, esc, stackedBars, type Bar } from './svg-charts.js';
 
 /** Markdown bold to HTML, everything else escaped. */
 function prose(md: string): string {
@@ -148,7 +140,9 @@ export function htmlReport(report: BenchReport): string {
   const peersOf = (cells: readonly CellResult[]) =>
     report.peers.filter((p) => p.status === 'ok' && peerKey(p.spec) === peerKey(cells[0].spec));
 
-  body.push('<h2 id="headlines">At a glance</h2>');
+  // A run of tracks alone has no cells: its page starts at the tracks.
+  const matrix = report.cells.length + report.peers.length > 0;
+  if (matrix) body.push('<h2 id="headlines">At a glance</h2>');
   const heads = headlines(report);
   for (const h of heads.filter((x) => x.block === blockNames[0])) body.push(`<p class="headline main">${prose(headlineLine(h))}</p>`);
   const rest = heads.filter((x) => x.block !== blockNames[0]);
@@ -175,12 +169,13 @@ export function htmlReport(report: BenchReport): string {
       ),
     );
 
-  body.push('<h2 id="recall-qps">Search: queries per second against recall</h2>');
-  body.push(
-    '<p>Up and to the right is better. Each line is one build’s Pareto frontier over its ef sweep (faint marks: dominated ef ' +
-      'settings); search runs on 1 thread, and the legend says how many threads built each graph. Dashed: the peers, on the same ' +
-      'data and machine.</p>',
-  );
+  if (matrix) body.push('<h2 id="recall-qps">Search: queries per second against recall</h2>');
+  if (matrix)
+    body.push(
+      '<p>Up and to the right is better. Each line is one build’s Pareto frontier over its ef sweep (faint marks: dominated ef ' +
+        'settings); search runs on 1 thread, and the legend says how many threads built each graph. Dashed: the peers, on the same ' +
+        'data and machine.</p>',
+    );
   for (const cells of groups) {
     const peers = peersOf(cells);
     const { legend, panels } = recallPanels(cells, peers);
@@ -191,7 +186,7 @@ export function htmlReport(report: BenchReport): string {
     body.push(fold(isFirst(cells[0]), `${title} (${report.blocks[cells[0].id] ?? 'main'} block)`, section));
   }
 
-  body.push('<h2 id="build">Build: speed, where the time goes, memory</h2>');
+  if (matrix) body.push('<h2 id="build">Build: speed, where the time goes, memory</h2>');
   const phased = report.cells.filter((c) => c.status === 'ok' && c.build?.phaseShares);
   const withMem = [...report.cells, ...report.peers].filter((c) => c.status === 'ok' && c.memory);
   for (const name of blockNames) {
@@ -350,12 +345,18 @@ export function htmlReport(report: BenchReport): string {
     for (const s of withdrawn) body.push(`<p class="meta">${esc(s.series)}: ${esc(s.reason ?? '')}</p>`);
   }
 
-  body.push('<h2 id="tables">Tables</h2>');
-  body.push(
-    '<p class="meta">t: threads the build ran on (sequential and batched run on 1); QPS on 1 thread, best of 3 passes; × hnswlib: ' +
-      'ratio to hnswlib-node on the same data and machine; index MB: the index’s own bytes; peak RSS: the process’s resident peak ' +
-      'during the build, (+) its rise above where the build started.</p>',
-  );
+  if (report.tracks?.length) {
+    body.push('<h2 id="tracks">Serving tracks: filtered search, batch search, streaming updates</h2>');
+    body.push(tracksHtml(report.tracks));
+  }
+
+  if (matrix) body.push('<h2 id="tables">Tables</h2>');
+  if (matrix)
+    body.push(
+      '<p class="meta">t: threads the build ran on (sequential and batched run on 1); QPS on 1 thread, best of 3 passes; × hnswlib: ' +
+        'ratio to hnswlib-node on the same data and machine; index MB: the index’s own bytes; peak RSS: the process’s resident peak ' +
+        'during the build, (+) its rise above where the build started.</p>',
+    );
   for (const { name, rows } of reportBlocks(report)) {
     const t = summaryTable(report, rows);
     body.push(`<h3>${esc(name)}</h3>`, htmlTable(t.head, t.rows));

@@ -8,6 +8,7 @@ import { headlineLine, headlines } from './headline.js';
 import { fmt, fmtMB, fmtPct, fmtRatio } from './format.js';
 import { peerKey } from './matrix.js';
 import { cachedNote, EVENT_LOOP_NOTE, eventLoopTable, PERSISTENCE_NOTE, persistenceTable } from './serving-tables.js';
+import { tracksMarkdown } from './tracks/track-report.js';
 
 /** Column heads of the summary tables. */
 export const SUMMARY_HEAD = [
@@ -197,6 +198,7 @@ export function summaryMarkdown(report: BenchReport): string {
       ),
     );
   }
+  if (report.tracks?.length) out.push(...tracksMarkdown(report.tracks));
   const missing = missingLines(report);
   if (missing.length) out.push('', '### missing', '', ...missing.map((m) => `- ${m}`));
   out.push(

@@ -19,8 +19,8 @@ export interface PeerBuildOptions {
 export interface PeerIndex {
   setEf(ef: number): void;
   search(query: Float32Array, k: number): { distances: ArrayLike<number> };
-  /** The whole query set (row-major) in one call on `threads` threads, for libraries that have one. */
-  searchBatch?(queries: Float32Array, k: number, threads: number): void;
+  /** The whole query set (row-major) in one call on `threads` threads, for libraries that have one: distances, k per query. */
+  searchBatch?(queries: Float32Array, k: number, threads: number): { distances: Float32Array };
   /** The index's own size in bytes (serialised size where the library reports none). */
   bytes(): number;
   /** Write the index to `file` with the library's own save. */

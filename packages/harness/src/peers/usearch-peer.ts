@@ -62,7 +62,8 @@ export function usearchPeer(mod: UsearchModule, version: string): Peer {
           index.load(file);
         },
         search: (query, k) => index.search(query, k, 1),
-        searchBatch: (queries, k, threads) => void index.search(queries, k, threads),
+        // a flat Float32Array of n·dim is n queries to usearch: its BatchMatches has k distances per query
+        searchBatch: (queries, k, threads) => ({ distances: index.search(queries, k, threads).distances }),
         bytes: () => statSync(saved()).size,
         save: (file) => index.save(file),
         loadCopy(file) {
