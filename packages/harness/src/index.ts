@@ -70,6 +70,29 @@ export { kernelShare, kernelShareByProfile, PROFILE_INTERVAL_US } from './kernel
 export { LOOP_RESOLUTION_MS, measureLoopDelay, perTurn } from './loop-delay.js';
 export { IndexCache, baseHash, indexCacheKey, type BuildRecord, type IndexCacheEntry, type IndexCacheKeyParts } from './index-cache.js';
 export { codeVersion } from './code-version.js';
+export { runTrack, type TrackContext } from './tracks/run-track.js';
+export { TRACK_DEFAULTS, TRACK_NAMES, trackLabel, type TrackName, type TrackSpec } from './tracks/track-spec.js';
+export { TRACK_FLAGS, trackSpecs } from './tracks/track-args.js';
+export {
+  batchTable,
+  filteredTable,
+  streamingSummary,
+  streamingTable,
+  trackTitle,
+  tracksHtml,
+  tracksMarkdown,
+} from './tracks/track-report.js';
+export type {
+  BatchSeries,
+  BatchTrackResult,
+  FilterFigures,
+  FilteredPoint,
+  FilteredTrackResult,
+  StreamingRound,
+  StreamingTrackResult,
+  TrackResult,
+  TrackResultBase,
+} from './tracks/track-result.js';
 export { diskWriteSeconds, readFileSeconds } from './file-io-rates.js';
 export { BOUNDARY_NOTE, boundaryGroups, boundaryTable, jsShareText, type BoundaryGroup } from './boundary-table.js';
 export { EVENT_LOOP_NOTE, PERSISTENCE_NOTE, cachedNote, delayText, eventLoopTable, persistenceTable } from './serving-tables.js';
