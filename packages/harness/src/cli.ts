@@ -55,7 +55,7 @@ presets
 ${rows(Object.entries(PRESETS).map(([n, p]) => [n, p.description] as const))}
 
 Reports: DIR/bench.json (schema: packages/harness/SCHEMA.md), DIR/bench.md (also on stdout), DIR/bench.html.
-Caches (ground truth, GloVe, ann-benchmarks files in ann/): $HNSWLAB_CACHE or ~/.cache/hnswlab.
+Caches (ground truth, GloVe, ann-benchmarks files in ann/, built indexes in index/): $HNSWLAB_CACHE or ~/.cache/hnswlab.
 Exit status: 0 done, 1 a cell failed, 2 a usage error (unknown flag, name or file).
 `;
 }

@@ -144,8 +144,10 @@ export async function runCell(
     };
     const key = keyParts && indexCacheKey(keyParts);
     let record: BuildRecord | undefined = cache && key ? cache.read(key) : undefined;
-    // A record of fewer timed builds than this cell asks for is not this cell's measurement: build again.
+    // A record of fewer timed builds than this cell asks for, or without the event loop it measures,
+    // is not this cell's measurement: build again.
     if (record && record.build.secondsPerRepeat.length < spec.repeat) record = undefined;
+    if (record && (options.eventLoop ?? true) && !record.buildLoopDelay) record = undefined;
     let hit = record !== undefined;
     let file = '';
     const buildAndSave = async (): Promise<BuildRecord> => {

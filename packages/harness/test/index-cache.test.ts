@@ -62,7 +62,7 @@ describe('the index cache', () => {
     expect(figures(first)).toEqual(figures(fresh).filter(([ef]) => ef !== 20));
   });
 
-  it('builds again when the cell asks for more timed builds than the record holds', async () => {
+  it('builds again when the cell asks for more timed builds, or event-loop figures, than the record holds', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hnswlab-index-cache-'));
     await runCell({ kernel: 'js', strategy: 'batched', ...tiny }, { indexCache: dir });
     const more = await runCell({ kernel: 'js', strategy: 'batched', ...tiny, repeat: 2 }, { indexCache: dir });
@@ -70,6 +70,16 @@ describe('the index cache', () => {
     expect(more.build!.secondsPerRepeat).toHaveLength(2);
     const again = await runCell({ kernel: 'js', strategy: 'batched', ...tiny, repeat: 2 }, { indexCache: dir });
     expect(again.indexCache?.hit).toBe(true);
+    // a record without the build's event-loop figures (a flame search profile writes those) is not a bench cell's
+    const quiet = mkdtempSync(join(tmpdir(), 'hnswlab-index-cache-'));
+    const profiled = await runCell({ kernel: 'js', strategy: 'batched', ...tiny }, { indexCache: quiet, eventLoop: false });
+    expect(profiled.eventLoop).toBeUndefined();
+    expect((await runCell({ kernel: 'js', strategy: 'batched', ...tiny }, { indexCache: quiet, eventLoop: false })).indexCache?.hit).toBe(
+      true,
+    );
+    const measured = await runCell({ kernel: 'js', strategy: 'batched', ...tiny }, { indexCache: quiet });
+    expect(measured.indexCache?.hit).toBe(false);
+    expect(measured.eventLoop?.build).toBeDefined();
   });
 
   it('keys by everything that decides the graph and by the code that built it', () => {
