@@ -59,6 +59,7 @@ export function boundaryTable(g: BoundaryGroup, peers: readonly CellResult[]): {
     'vec/s',
     '× hnswlib',
     'QPS@0.95',
+    `QPS (ef=${g.ef})`,
     `recall (ef=${g.ef})`,
     'JS share',
   ];
@@ -79,6 +80,7 @@ export function boundaryTable(g: BoundaryGroup, peers: readonly CellResult[]): {
       fmt(b.vectorsPerSecond),
       fmtRatio(ratio(b.vectorsPerSecond, ref?.build?.vectorsPerSecond)),
       fmt(qpsAtRecall(c, 0.95)),
+      fmt(at(c)?.qps),
       fmt(at(c)?.recall ?? bestRecall(c), 3),
       jsShareText(c),
     ];
@@ -95,6 +97,7 @@ export function boundaryTable(g: BoundaryGroup, peers: readonly CellResult[]): {
       fmt(p.build?.vectorsPerSecond),
       '',
       fmt(qpsAtRecall(p, 0.95)),
+      fmt(at(p)?.qps),
       fmt(at(p)?.recall, 3),
       '–',
     ]);

@@ -90,7 +90,8 @@ function boundaryFigure(g: BoundaryGroup): string {
     const cells = ok.filter((c) => `${c.spec.kernel}/${c.spec.strategy}` === name);
     return {
       name: `${name} · ${threadWords(threadsUsed(cells[0]))}`,
-      ...kernelStyle(cells[0].spec.kernel),
+      color: kernelStyle(cells[0].spec.kernel).color,
+      marker: strategyStyle(cells[0].spec.strategy).marker,
       points: cells.map((c) => [c.build!.kernelCallsPerInsert!, c.build!.cpuNanosecondsPerDistance!] as [number, number]),
     };
   });
