@@ -132,10 +132,14 @@ export function shardJobs(jobs: readonly Job[], index: number, count: number): J
   return jobs.filter((j) => (j.kind === 'cell' ? owner.get(j) === index : mine.has(peerKey(j.spec))));
 }
 
-/** A rough relative cost of a job (∝ n log n · efConstruction · dim), for the ETA. */
+/**
+ * A rough relative cost of a job (∝ n log n · efConstruction · dim), for the ETA and the shards. A
+ * cell of the boundary axis builds once more (its profiled build), and at `pair` crosses per distance.
+ */
 export function jobCost(job: Job): number {
   const s = job.spec;
-  const build = s.n * Math.log2(Math.max(2, s.n)) * s.efConstruction * (s.dim + 64) * s.repeat;
+  const axis = s.boundary === undefined ? 1 : (s.boundary === 'pair' ? 2 : 1) * ((s.repeat + 1) / s.repeat);
+  const build = s.n * Math.log2(Math.max(2, s.n)) * s.efConstruction * (s.dim + 64) * s.repeat * axis;
   const search = s.queries * s.ef.reduce((a, b) => a + b, 0) * (s.dim + 64) * 40;
   const speed = job.kind === 'peer' ? 4 : s.kernel === 'js' ? 1 : 2;
   return (build + search) / speed;
