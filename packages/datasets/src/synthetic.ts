@@ -4,6 +4,11 @@ export interface VectorSet {
   readonly dim: number;
   readonly base: Float32Array;
   readonly queries: Float32Array;
+  /**
+   * The cluster each base row was drawn around (clustered sets only): what a filter correlated with
+   * the data's structure selects by.
+   */
+  readonly labels?: Uint32Array;
 }
 
 export interface SyntheticOptions {
@@ -89,7 +94,8 @@ export function uniformSet({ n, dim, queries, seed = 1 }: SyntheticOptions): Vec
 
 /**
  * Points around `clusters` Gaussian centres (centres ~ N(0, spread²), points ~ centre + N(0, 1)),
- * queries from the same mixture: the clustered set recall targets are quoted on.
+ * queries from the same mixture: the clustered set recall targets are quoted on. `labels` holds each
+ * base row's cluster (drawn as before, so the vectors are the same with or without reading it).
  */
 export function clusteredSet({
   n,
@@ -102,13 +108,16 @@ export function clusteredSet({
   const rng = new SeededRandom(seed);
   const centres = new Float32Array(clusters * dim);
   for (let i = 0; i < centres.length; i++) centres[i] = rng.normal() * spread;
-  const draw = (m: number) => {
+  const draw = (m: number, labels?: Uint32Array) => {
     const v = new Float32Array(m * dim);
     for (let i = 0; i < m; i++) {
-      const c = rng.int(clusters) * dim;
+      const k = rng.int(clusters);
+      if (labels) labels[i] = k;
+      const c = k * dim;
       for (let j = 0; j < dim; j++) v[i * dim + j] = centres[c + j] + rng.normal();
     }
     return v;
   };
-  return { name: `clustered-${dim}d-${n}`, dim, base: draw(n), queries: draw(queries) };
+  const labels = new Uint32Array(n);
+  return { name: `clustered-${dim}d-${n}`, dim, base: draw(n, labels), queries: draw(queries), labels };
 }

@@ -72,8 +72,16 @@ export interface TimerView {
   ms: Record<Phase, number>;
   /** GC and insert-path bookkeeping charged to the phase in progress, ms (included in `ms`). */
   carriedMs: number;
-  /** Such time before any phase had started in its thread's window, ms (left out). */
+  /**
+   * Such time before any phase had started in its thread's window, or after a fused insert call
+   * (whose kernel times only inside the call), ms (left out).
+   */
   unattributedMs: number;
+  /**
+   * Self time of fused-insert frames split by the kernel's own phase timers (included in `ms`; see
+   * AttributeOptions.fusedInsertShares), ms. Absent in attributions written before it existed.
+   */
+  fusedInsertMs?: number;
 }
 
 export interface Agreement {

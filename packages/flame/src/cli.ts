@@ -3,14 +3,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Metric } from '@hnswlab/core';
+import { BOUNDARIES, type Boundary, type Metric } from '@hnswlab/core';
 import type { Attribution, CellPhase } from './attribution.js';
 import { diffAttributions, formatDiff } from './diff-attributions.js';
 import { TOOLS, type Tool } from './profilers.js';
 import { runFlame } from './run-flame.js';
 
 const USAGE = `usage:
-  hnswlab-flame run [--kernel js] [--strategy batched] [--dataset clustered] [--dim 128] [--n 10000]
+  hnswlab-flame run [--kernel js] [--strategy batched] [--boundary pair|node|layer|insert] [--dataset clustered] [--dim 128] [--n 10000]
                     [--tool cpuprofile|0x|clinic] [--phase build|search] [--out DIR]
                     [--metric l2] [--M 16] [--ef-construction 200] [--ef 10,40] [--queries 200]
                     [--threads 2] [--seed 42] [--repeat 1] [--inlining] [--interval-us 250] [--top 20]
@@ -31,6 +31,7 @@ async function runCommand(args: string[]): Promise<number> {
     options: {
       kernel: { type: 'string', default: 'js' },
       strategy: { type: 'string', default: 'batched' },
+      boundary: { type: 'string' },
       dataset: { type: 'string' },
       dim: { type: 'string' },
       n: { type: 'string' },
@@ -66,6 +67,7 @@ async function runCommand(args: string[]): Promise<number> {
   const spec = {
     kernel: values.kernel,
     strategy: values.strategy,
+    ...(values.boundary !== undefined && { boundary: boundary(values.boundary) }),
     ...(values.dataset !== undefined && { dataset: values.dataset }),
     ...(values.dim !== undefined && { dim: int('dim', values.dim) }),
     ...(values.n !== undefined && { n: int('n', values.n) }),
@@ -102,6 +104,11 @@ async function runCommand(args: string[]): Promise<number> {
     if (values.strict) return 1;
   }
   return 0;
+}
+
+function boundary(value: string): Boundary {
+  if (!BOUNDARIES.includes(value as Boundary)) throw new RangeError(`--boundary must be one of ${BOUNDARIES.join(', ')}, got '${value}'`);
+  return value as Boundary;
 }
 
 function readAttribution(path: string): Attribution {

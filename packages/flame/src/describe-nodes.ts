@@ -1,7 +1,7 @@
 import type { Phase } from '@hnswlab/core';
 import type { Bucket } from './attribution.js';
 import type { CallFrame, CpuProfile, CpuProfileNode } from './cpu-profile.js';
-import { frameBucket, wasmPhase } from './frame-bucket.js';
+import { frameBucket, fusedPhase, isFusedInsertFrame, wasmPhase } from './frame-bucket.js';
 import type { SourceIndex } from './source-index.js';
 import { wasmFrameName } from './wasm-names.js';
 
@@ -18,6 +18,8 @@ export interface NodeInfo {
   stackKeys: string[];
   /** Share of the node's self ticks at lines outside its own body, or null when unknown. */
   inlinedFraction: number | null;
+  /** The node is the wrapper of a whole fused insert (its self time spans every phase). */
+  fusedInsert: boolean;
 }
 
 /** Short script location for tables: the part after `packages/` or the last `node_modules/`. */
@@ -70,7 +72,11 @@ export function describeNodes(
     const own = frameBucket(frame, name, phaseFunctions);
     // A fused kernel's frame stays kernel time but can name the phase it runs in (frame-bucket.ts).
     const listed: Phase | null =
-      own === 'kernel' ? (wasmPhase(name) ?? null) : own === undefined || own === 'gc' || own === 'harness' ? null : own;
+      own === 'kernel'
+        ? (wasmPhase(name) ?? fusedPhase(frame, name) ?? null)
+        : own === undefined || own === 'gc' || own === 'harness'
+          ? null
+          : own;
     // The outermost listed frame sets the phase, as the core's timers are started by the outer code:
     // gatherUnvisited is neighbor search under searchLayer but navigation under greedy.
     const timerPhase = up?.timerPhase ?? listed;
@@ -91,7 +97,19 @@ export function describeNodes(
       }
       inlinedFraction = all > 0 ? outside / all : null;
     }
-    const info: NodeInfo = { key, name, file, line: frame.lineNumber + 1, bucket, timerPhase, onPath, stackKeys, inlinedFraction };
+    const fusedInsert = isFusedInsertFrame(frame, name);
+    const info: NodeInfo = {
+      key,
+      name,
+      file,
+      line: frame.lineNumber + 1,
+      bucket,
+      timerPhase,
+      onPath,
+      stackKeys,
+      inlinedFraction,
+      fusedInsert,
+    };
     out.set(id, info);
     return info;
   };

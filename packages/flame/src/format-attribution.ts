@@ -42,6 +42,10 @@ export function formatAttribution(a: Attribution, top = 20): string {
     out.push(
       `GC and insert bookkeeping charged to the phase in progress: ${ms(a.timerView.carriedMs)} ms; unattributed: ${ms(a.timerView.unattributedMs)} ms`,
     );
+    if (a.timerView.fusedInsertMs)
+      out.push(
+        `fused insert calls (one per vector, opaque to the profiler) split by the kernel's own phase timers: ${ms(a.timerView.fusedInsertMs)} ms`,
+      );
   }
   out.push('');
   out.push(`top ${Math.min(top, a.functions.length)} functions by self time:`);

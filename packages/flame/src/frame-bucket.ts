@@ -1,32 +1,38 @@
 import type { Phase } from '@hnswlab/core';
+import { isFusedKernelFrame, isKernelFrame } from '@hnswlab/harness';
+// Which frames are the kernel's is the harness's rule (kernel-frames.ts): its JS-side share and this
+// tool's kernel bucket draw the line in the same place.
 import type { Bucket } from './attribution.js';
 import type { CallFrame } from './cpu-profile.js';
 
 /**
- * The DistanceProbe methods: whichever kernel runs, its distance calls enter through these names
- * (JS classes, wasm glue or native functions bound under the same names).
+ * A fused traversal's wrapper frame (`NativeTraversal.searchLayer`, `WasmTraversal.descend`): which
+ * phase the core's timers put the call in, when the kernel shows no frames of its own (an addon's C++
+ * is self time of the wrapper). The wrapper of a whole insert (`insert`) spans every phase: its own
+ * time is split by the kernel's phase timers instead (AttributeOptions.fusedInsertShares).
  */
-export const KERNEL_METHODS: ReadonlySet<string> = new Set(['toRows', 'toRow', 'setQuery', 'setQueryRow', 'rowToRows', 'firstNearer']);
+export const FUSED_METHOD_PHASES: Readonly<Record<string, Phase>> = {
+  setQueryRow: 'navigation',
+  distance: 'navigation',
+  descend: 'navigation',
+  searchLayer: 'neighborSearch',
+  searchLayerFrom: 'neighborSearch',
+};
 
 /**
- * The FusedTraversal methods. Their bare names are common (Inserter.insert, HnswIndex.search), so
- * they name kernel frames only in a kernel package's code (`kernels-native`, `kernels-wasm`, …): the
- * wrapper that calls into the addon or module, where a profile puts the fused call's time (V8 shows
- * no frame for an N-API callback).
+ * The phase of a fused traversal's wrapper frame, if its method names one (see FUSED_METHOD_PHASES).
+ * Only a traversal class's methods (`…Traversal.method`): a probe's `setQueryRow` or `distance` in a
+ * kernel package is a distance call, in the phase of whoever called it.
  */
-export const FUSED_METHODS: ReadonlySet<string> = new Set([
-  'setQueryRow',
-  'distance',
-  'descend',
-  'searchLayer',
-  'searchLayerFrom',
-  'search',
-  'insert',
-]);
+export function fusedPhase(frame: CallFrame, qualifiedName: string): Phase | undefined {
+  return isFusedKernelFrame(frame) && /Traversal\.\w+$/.test(qualifiedName) && Object.hasOwn(FUSED_METHOD_PHASES, frame.functionName)
+    ? FUSED_METHOD_PHASES[frame.functionName]
+    : undefined;
+}
 
-/** A fused traversal's call, in a kernel package's code. */
-export function isFusedKernelFrame(frame: CallFrame): boolean {
-  return FUSED_METHODS.has(frame.functionName) && /\/kernels-[^/]+\//.test(frame.url);
+/** The wrapper of a whole fused insert (`…Traversal.insert`: one call per inserted vector). */
+export function isFusedInsertFrame(frame: CallFrame, qualifiedName: string): boolean {
+  return frame.functionName === 'insert' && isFusedKernelFrame(frame) && /Traversal\.insert$/.test(qualifiedName);
 }
 
 /**
@@ -53,11 +59,6 @@ export function wasmPhase(name: string): Phase | undefined {
   return Object.hasOwn(WASM_PHASE_FUNCTIONS, bare) ? WASM_PHASE_FUNCTIONS[bare] : undefined;
 }
 
-/** A WebAssembly frame: V8 names them by the module's function names or `wasm-function[i]`, under a `wasm://` url. */
-export function isWasmFrame(frame: CallFrame): boolean {
-  return frame.url.startsWith('wasm://') || /^(wasm-function\[|\$|js-to-wasm|wasm-to-js)/.test(frame.functionName);
-}
-
 /**
  * The bucket a frame names by itself, or undefined when it inherits its caller's: the phase table
  * first (by `Class.method`, or by the bare name for keys without a dot), then kernel frames, then GC.
@@ -65,7 +66,7 @@ export function isWasmFrame(frame: CallFrame): boolean {
 export function frameBucket(frame: CallFrame, qualifiedName: string, phaseFunctions: Readonly<Record<string, Phase>>): Bucket | undefined {
   if (Object.hasOwn(phaseFunctions, qualifiedName)) return phaseFunctions[qualifiedName];
   if (Object.hasOwn(phaseFunctions, frame.functionName)) return phaseFunctions[frame.functionName];
-  if (KERNEL_METHODS.has(frame.functionName) || isWasmFrame(frame) || isFusedKernelFrame(frame)) return 'kernel';
+  if (isKernelFrame(frame)) return 'kernel';
   if (frame.functionName === '(garbage collector)') return 'gc';
   return undefined;
 }

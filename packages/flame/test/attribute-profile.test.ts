@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -212,6 +212,60 @@ describe('attributeProfiles on a fused wasm insert', () => {
     expect(ms.navigation).toBeCloseTo(1);
     expect(ms.neighborSearch).toBeCloseTo(4); // 3 expand, then insert's own sample after them
     expect(ms.connectionManagement).toBeCloseTo(1);
+  });
+});
+
+// A fused native insert: the addon's C++ has no frames; its time is self time of the wrapper in the kernel package.
+// (root) ─ batched.link ─┬─ Inserter.insert ─ NativeTraversal.insert
+//                        └─ IndexState.beginBatch                        ├─ (garbage collector)
+describe('attributeProfiles on a fused native insert', () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'flame-native-')), 'packages', 'kernels-native', 'dist');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'native-traversal.js');
+  writeFileSync(file, ['export class NativeTraversal {', '  insert(row) {', '    return row;', '  }', '}', ''].join('\n'));
+  const url = pathToFileURL(file).href;
+  const nativeTree = profile(
+    [
+      [1, 0, '(root)'],
+      [2, 1, 'batched.link'],
+      [3, 2, 'Inserter.insert'],
+      [4, 3, 'insert', url],
+      [5, 2, 'IndexState.beginBatch'],
+      [6, 1, '(garbage collector)'],
+    ],
+    [
+      [5, 1000],
+      [4, 1000],
+      [4, 1000],
+      [6, 1000],
+      [4, 1000],
+      [4, 1000],
+    ],
+  );
+  // V8 reports the method at its parameter list: line 1, column 8.
+  for (const n of nativeTree.nodes) if (n.callFrame.url === url) Object.assign(n.callFrame, { lineNumber: 1, columnNumber: 8 });
+  const shares = { navigation: 0.1, neighborSearch: 0.6, connectionManagement: 0.3 };
+  const attribute = (fusedInsertShares?: typeof shares) =>
+    attributeProfiles([{ file: 'main', profile: nativeTree }], { phase: 'build', method, units: 4, phaseFunctions, fusedInsertShares });
+
+  it('keeps the wrapper in the kernel bucket and splits its time by the kernel timers in the timer view', () => {
+    const a = attribute(shares);
+    expect(a.functions.find((f) => f.name === 'NativeTraversal.insert')?.selfByBucket).toEqual({ kernel: 4 });
+    expect(a.buckets.kernel.ms).toBeCloseTo(4);
+    const { ms } = a.timerView;
+    expect(ms.navigation).toBeCloseTo(0.4);
+    expect(ms.neighborSearch).toBeCloseTo(2.4);
+    expect(ms.connectionManagement).toBeCloseTo(1.2);
+    expect(ms.storage).toBeCloseTo(1);
+    expect(a.timerView.fusedInsertMs).toBeCloseTo(4);
+    // GC between two fused calls is in no phase of the kernel's timers: left out, not charged to storage.
+    expect(a.timerView.unattributedMs).toBeCloseTo(1);
+  });
+
+  it('without the kernel timers, charges the wrapper to the phase in progress (the old reading)', () => {
+    const a = attribute();
+    expect(a.timerView.ms.storage).toBeCloseTo(6);
+    expect(a.timerView.fusedInsertMs ?? 0).toBe(0);
   });
 });
 

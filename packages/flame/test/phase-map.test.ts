@@ -4,7 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PHASE_CLASSES, PHASE_FUNCTIONS } from '@hnswlab/core';
 import { createKernel } from '@hnswlab/kernels-js';
-import { KERNEL_METHODS, PHASE_ROOTS, PHASES, WASM_PHASE_FUNCTIONS, wasmNamesFromFiles } from '@hnswlab/flame';
+import {
+  FUSED_METHOD_PHASES,
+  FUSED_METHODS,
+  KERNEL_METHODS,
+  PHASE_ROOTS,
+  PHASES,
+  WASM_PHASE_FUNCTIONS,
+  wasmNamesFromFiles,
+} from '@hnswlab/flame';
 import { loadKernel } from '@hnswlab/harness';
 
 // A rename in the core must fail here, not silently move time into "harness overhead".
@@ -63,5 +71,29 @@ describe('wasm phase map', () => {
       expect(names, `${name} is not a function of the module any more`).toContain(name);
       expect(PHASES).toContain(phase);
     }
+  });
+});
+
+// The fused wrappers' method names carry phases (FUSED_METHOD_PHASES) and mark a whole insert: a
+// renamed method of the native traversal must fail here, not silently move time out of its phase.
+const native = await loadKernel('native').then(
+  (kernel) => ({ kernel, reason: null }),
+  (err: Error) => ({ kernel: null, reason: err.message }),
+);
+
+describe('fused traversal methods', () => {
+  it('names only fused-traversal methods in FUSED_METHOD_PHASES', () => {
+    for (const name of Object.keys(FUSED_METHOD_PHASES)) expect(FUSED_METHODS.has(name), name).toBe(true);
+    expect(FUSED_METHODS.has('insert')).toBe(true);
+  });
+  if (!native.kernel) {
+    it.skip(`skipped: the native kernel does not load here: ${native.reason}`, () => {});
+    return;
+  }
+  const kernel = native.kernel;
+  it('names methods the native traversal has', async () => {
+    const mod = (await import(kernel.descriptor.module)) as { NativeTraversal: { prototype: Record<string, unknown> } };
+    for (const name of [...Object.keys(FUSED_METHOD_PHASES), 'insert'])
+      expect(typeof mod.NativeTraversal.prototype[name], `NativeTraversal.${name}`).toBe('function');
   });
 });

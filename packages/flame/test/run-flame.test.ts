@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AGREEMENT_TOLERANCE_PP, runFlame, type Attribution, type FlameRunResult } from '@hnswlab/flame';
+import { loadKernel } from '@hnswlab/harness';
 
 const bin = fileURLToPath(new URL('../bin/hnswlab-flame.js', import.meta.url));
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `flame-${name}-`));
@@ -36,6 +37,51 @@ describe('agreement with the core timers', () => {
     const formula = a.functions.find((f) => f.name === 'L2Probe.distance');
     expect(formula?.selfByBucket.kernel).toBeGreaterThan(0);
   });
+});
+
+// Fused kernels at the `insert` boundary: wasm names its functions (WASM_PHASE_FUNCTIONS), the native
+// addon has no frames and its time is split by its own phase timers; both must meet the core's timers.
+// `layer` (native): the traversal wrapper's methods name their phase (FUSED_METHOD_PHASES).
+const fused = await Promise.all(
+  (
+    [
+      ['wasm', 'insert'],
+      ['native', 'insert'],
+      ['native', 'layer'],
+    ] as const
+  ).map(async ([kernel, boundary]) => ({
+    kernel,
+    boundary,
+    reason: await loadKernel(kernel).then(
+      () => null,
+      (err: Error) => err.message,
+    ),
+  })),
+);
+
+describe('agreement with the core timers at fused boundaries', () => {
+  for (const { kernel, boundary, reason } of fused) {
+    if (reason) {
+      it.skip(`skipped: the ${kernel} kernel does not load here: ${reason}`, () => {});
+      continue;
+    }
+    it(`${kernel} at the ${boundary} boundary: phase shares within ±${AGREEMENT_TOLERANCE_PP} pp`, async () => {
+      const cell = { kernel, boundary, strategy: 'batched', dataset: 'clustered', n: 4000, dim: 64, queries: 10, ef: [10] };
+      let result: FlameRunResult | undefined;
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        result = await runFlame({ spec: cell, outDir: tmp(`${kernel}-${boundary}`), log: quiet });
+        const g = result.attribution.agreement!;
+        console.log(`[flame] ${kernel}@${boundary} attempt ${attempt}: max |Δ| ${g.maxDeltaPp.toFixed(2)} pp`, JSON.stringify(g.deltasPp));
+        if (g.ok) break;
+      }
+      const a = result!.attribution;
+      expect(result!.cell.boundary).toBe(boundary);
+      for (const [phase, delta] of Object.entries(a.agreement!.deltasPp))
+        expect(Math.abs(delta), phase).toBeLessThanOrEqual(AGREEMENT_TOLERANCE_PP);
+      expect(a.buckets.kernel.share).toBeGreaterThan(0.5);
+      if (kernel === 'native' && boundary === 'insert') expect(a.timerView.fusedInsertMs).toBeGreaterThan(0);
+    });
+  }
 });
 
 describe('hnswlab-flame run --tool cpuprofile (end to end)', () => {

@@ -1,3 +1,4 @@
+import { buildTitle } from './cell-spec.js';
 import type { CellResult } from './cell-result.js';
 
 /** Per-insert cost against n for one kernel × strategy (or peer) on one kind of data. */
@@ -67,7 +68,7 @@ export function logLogSlope(xs: readonly number[], ys: readonly number[]): numbe
 export function seriesKey(c: CellResult, without: 'n' | 'dim'): string {
   const s = c.spec;
   const parts = [
-    `${s.kernel}/${s.strategy}`,
+    buildTitle(s),
     s.dataset,
     without === 'n' ? `d=${s.dim}` : `n=${s.n}`,
     s.metric,

@@ -1,4 +1,4 @@
-import { listMetrics, type Metric } from '@hnswlab/core';
+import { BOUNDARIES, listMetrics, type Boundary, type Metric } from '@hnswlab/core';
 import { ALL_ROWS, splitDatasets } from './dataset-ids.js';
 import type { MatrixBlock } from './matrix.js';
 import { PEER_NAMES, type PeerName } from './peers/peer.js';
@@ -20,7 +20,7 @@ export interface BenchFlag {
   readonly apply?: (block: MatrixBlock, value: string) => void;
 }
 
-type ListKey = { [K in keyof MatrixBlock]-?: MatrixBlock[K] extends string[] | number[] ? K : never }[keyof MatrixBlock];
+type ListKey = { [K in keyof MatrixBlock]-?: NonNullable<MatrixBlock[K]> extends string[] | number[] ? K : never }[keyof MatrixBlock];
 type NumberKey = { [K in keyof MatrixBlock]-?: MatrixBlock[K] extends number ? K : never }[keyof MatrixBlock];
 
 /** Comma-separated names, trimmed, empty parts dropped. */
@@ -50,7 +50,7 @@ function counts(flag: string, allowAll = false): (value: string) => number[] {
 }
 
 /** A list flag: `--NAME LIST` sets block[key] to parse(value). Adding one is one line in BENCH_FLAGS. */
-function list<K extends ListKey>(key: K, help: string, parse: (value: string) => MatrixBlock[K], grid = false): BenchFlag {
+function list<K extends ListKey>(key: K, help: string, parse: (value: string) => NonNullable<MatrixBlock[K]>, grid = false): BenchFlag {
   const name = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   return { name, arg: 'LIST', help, grid, apply: (b, v) => (b[key] = parse(v)) };
 }
@@ -68,6 +68,15 @@ function peers(value: string): PeerName[] {
   return p as PeerName[];
 }
 
+function boundaries(value: string): Boundary[] {
+  const b = names(value);
+  for (const x of b)
+    if (!BOUNDARIES.includes(x as Boundary))
+      throw new UsageError(`--boundaries: unknown boundary '${x}' (known: ${BOUNDARIES.join(', ')})`);
+  if (!b.length) throw new UsageError('--boundaries needs at least one boundary');
+  return b as Boundary[];
+}
+
 function metric(value: string): Metric {
   if (!listMetrics().includes(value)) throw new UsageError(`--metric: unknown metric '${value}' (known: ${listMetrics().join(', ')})`);
   return value as Metric;
@@ -78,6 +87,12 @@ export const BENCH_FLAGS: readonly BenchFlag[] = [
   { name: 'preset', arg: 'NAME', help: 'a named matrix (see presets below; default: default)' },
   list('kernels', 'js,wasm,native, best (the fastest that loads), or module specifiers (./my-kernel.js)', names, true),
   list('strategies', 'registered insert strategies: sequential,batched,parallel,segmented,rounds', names, true),
+  list(
+    'boundaries',
+    `where the core calls the kernel: ${BOUNDARIES.join(',')} (default: each kernel's own, its fastest)`,
+    boundaries,
+    true,
+  ),
   list(
     'datasets',
     'glove,clustered,uniform, ann:NAME, fvecs:BASE[,QUERIES[,GT]], bvecs:…, npy:BASE[,QUERIES], hdf5:FILE',
@@ -105,5 +120,6 @@ export const BENCH_FLAGS: readonly BenchFlag[] = [
   { name: 'out', arg: 'DIR', help: 'where bench.json, bench.md and bench.html go (default bench-out)' },
   { name: 'no-install', help: 'do not install GloVe on demand: say how, and run the offline fallback' },
   { name: 'resume', help: 'skip the jobs an interrupted run with the same --out already finished' },
+  { name: 'no-index-cache', help: 'build every cell, do not reuse built indexes from $HNSWLAB_CACHE/index (nor keep them)' },
   { name: 'progress', arg: 'MODE', help: 'auto | plain | none' },
 ];

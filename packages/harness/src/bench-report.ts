@@ -5,6 +5,7 @@ import { cpus, hostname, release, totalmem, type } from 'node:os';
 import type { CellResult } from './cell-result.js';
 import { SCHEMA_VERSION } from './cell-result.js';
 import type { DimCurve, ScaleCurve } from './analyze.js';
+import type { TrackResult } from './tracks/track-result.js';
 
 /** Whether a peer library could be loaded in the run. */
 export interface PeerStatus {
@@ -65,6 +66,8 @@ export interface BenchReport {
   blocks: Record<string, string>;
   /** What the reader must know about the run: an offline fallback, files a preset could not find. */
   notes?: string[];
+  /** Serving tracks (`--track`): filtered search, batch search, streaming updates. */
+  tracks?: TrackResult[];
   analysis: { scale: ScaleCurve[]; dims: DimCurve[] };
 }
 

@@ -1,4 +1,4 @@
-import type { Phase } from '@hnswlab/core';
+import type { Boundary, Phase } from '@hnswlab/core';
 import type { CellSpec } from './cell-spec.js';
 
 /** Version of the JSON written for cells and reports (SCHEMA.md). Bumped on any incompatible change. */
@@ -31,6 +31,100 @@ export interface BuildResult {
    * to the library. Absent in reports written before it was recorded (read as spec.threads).
    */
   threads?: number;
+  /** Calls across the kernel boundary per inserted vector (IndexStats.kernelCalls / inserts); null for peers. */
+  kernelCallsPerInsert?: number | null;
+  /** CPU seconds (user + system, every thread of the process: workers and GC included) of the last timed build. */
+  cpuSeconds?: number;
+  /**
+   * cpuSeconds / distance evaluations of the last timed build, in nanoseconds: the all-in cost of one
+   * distance (kernel, graph work, crossings), which is what a boundary moves. null for peers.
+   */
+  cpuNanosecondsPerDistance?: number | null;
+  /** The share of build time spent outside the kernel (JavaScript graph work, crossings, GC); see JsShare. */
+  jsShare?: JsShare | null;
+  /**
+   * 'measured': timed in this run; 'cache': the figures recorded when the cached index this cell
+   * searched was built (CellResult.indexCache says when and where). Absent: measured.
+   */
+  source?: 'measured' | 'cache';
+}
+
+/**
+ * The share of build time outside the kernel, measured two ways (SCHEMA.md, "JS-side share"):
+ * from the kernel's own phase timers where it times a fused insert, and from a CPU profile of a
+ * separate, untimed build of the same cell where one was asked for.
+ */
+export interface JsShare {
+  /** The figure reports show: byProfile when there is one, else byTimers. */
+  share: number;
+  method: 'cpu-profile' | 'kernel-timers';
+  /** 1 − the kernel's phase seconds / (build seconds × threads); for the `insert` boundary only, else null. */
+  byTimers: number | null;
+  /** 1 − samples with a kernel frame on the stack / samples of the build (main thread; single-thread strategies). */
+  byProfile: number | null;
+  /** Samples behind byProfile. */
+  samples: number | null;
+}
+
+/** Event-loop delay while one operation ran, from perf_hooks.monitorEventLoopDelay (see EventLoopResult). */
+export interface LoopDelay {
+  /** Percentiles of the delay over the monitor's timer ticks during the operation, ms. */
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Timer ticks recorded (1 when the operation blocked the loop from start to end). */
+  ticks: number;
+  /** Wall-clock seconds of the operation. */
+  seconds: number;
+}
+
+/**
+ * How long the JavaScript event loop could not run while the index worked: a timer due every
+ * `resolutionMs` records how late it fired (its interval minus the resolution), so a call that blocks
+ * the thread for 2 s shows as one tick of about 2,000 ms and a call that leaves the loop free as ticks
+ * of a fraction of a millisecond.
+ */
+export interface EventLoopResult {
+  resolutionMs: number;
+  /** During the last timed build (absent when the index came from a cache record that has none). */
+  build?: LoopDelay;
+  /** The query set answered one query per event-loop turn (search(); peers: their one-query call), at `ef`. */
+  search?: LoopDelay & { ef: number };
+  /** The query set answered in one call on `threads` threads (searchBatch(); usearch: its batch search), at `ef`. */
+  searchBatch?: LoopDelay & { ef: number; threads: number; qps: number };
+}
+
+/** Saving and loading the built index (the file the index cache keeps), against plain file I/O of the same size. */
+export interface PersistenceResult {
+  /** Size of the saved file. */
+  fileBytes: number;
+  /** fileBytes / vectors. */
+  bytesPerVector: number;
+  /** fileBytes / the raw float32 vectors (n · dim · 4). */
+  fileToRawRatio: number;
+  /** fileBytes / the index's bytes in memory (memory.indexBytes.total). */
+  fileToMemoryRatio: number;
+  /** index.save(path): write, fsync, rename. */
+  saveSeconds: number;
+  /** HnswIndex.load(path) (peers: their load), right after readFileSeconds. */
+  loadSeconds: number;
+  /** fs.readFile of the same file just before the load (the page cache is as the load finds it). */
+  readFileSeconds: number;
+  /** Writing fileBytes to a new file beside it and fsyncing it: the disk's sequential write rate, same run. */
+  diskWriteSeconds: number;
+  /** 'cache': save and disk-write figures recorded when the cached index was saved; load and readFile are always measured now. */
+  saveSource: 'measured' | 'cache';
+}
+
+/** Whether a cell's index came from the index cache ($HNSWLAB_CACHE/index). */
+export interface IndexCacheUse {
+  /** The cache key (see SCHEMA.md, "Index cache"). */
+  key: string;
+  /** true: the index was loaded, not built; its build figures are those recorded in `builtAt`. */
+  hit: boolean;
+  /** When and on which machine the cached index was built and its build measured. */
+  builtAt: string;
+  builtOn: string;
 }
 
 /** Search figures at one ef. */
@@ -46,6 +140,8 @@ export interface SearchPoint {
   meanMs: number;
   /** Distance evaluations per query (null for peers). */
   distanceEvalsPerQuery: number | null;
+  /** Calls across the kernel boundary per query (null for peers). */
+  kernelCallsPerQuery?: number | null;
   passes: number;
 }
 
@@ -110,11 +206,19 @@ export interface CellResult {
   spec: CellSpec;
   /** The code path that ran, as the kernel names it (e.g. 'js', 'wasm-simd128'), or the peer and its version. */
   kernelName?: string;
+  /** The boundary the index ran with (spec.boundary, or the kernel's default); absent for peers. */
+  boundary?: Boundary;
   dataset?: CellDataset;
   build?: BuildResult;
   /** One point per ef of the sweep, ascending ef. */
   search?: SearchPoint[];
   memory?: MemoryResult;
+  /** Event-loop delay during the build, search() and searchBatch(). */
+  eventLoop?: EventLoopResult;
+  /** Save and load of the built index. */
+  persistence?: PersistenceResult;
+  /** Set when the index cache was on for this cell. */
+  indexCache?: IndexCacheUse;
   /** ISO time the cell started. */
   startedAt: string;
   /** The label of the machine that measured it (`MachineInfo.label`); set by runMatrix. */

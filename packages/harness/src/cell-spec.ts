@@ -1,4 +1,4 @@
-import type { Metric } from '@hnswlab/core';
+import { BOUNDARIES, type Boundary, type Metric } from '@hnswlab/core';
 
 /**
  * One cell of the bench matrix: everything that decides what gets built and measured. Two runs of
@@ -30,6 +30,11 @@ export interface CellSpec {
   queries: number;
   /** Builds to time; the reported build figures are the median build (counts are identical across builds). */
   repeat: number;
+  /**
+   * Where the core hands work to the kernel (`pair`, `node`, `layer`, `insert`); absent: the kernel's
+   * default (its fastest). A boundary the kernel does not support makes the cell 'unavailable'.
+   */
+  boundary?: Boundary;
 }
 
 /** Datasets drawn at any n and dim. */
@@ -73,15 +78,23 @@ export function normalizeCellSpec(spec: Partial<CellSpec> & Pick<CellSpec, 'kern
   full.ef.sort((a, b) => a - b);
   if (typeof full.kernel !== 'string' || !full.kernel) throw new RangeError('cell kernel must be a name or module specifier');
   if (typeof full.strategy !== 'string' || !full.strategy) throw new RangeError('cell strategy must be a name');
+  if (full.boundary === undefined) delete full.boundary;
+  else if (!BOUNDARIES.includes(full.boundary))
+    throw new RangeError(`cell boundary must be one of ${BOUNDARIES.join(', ')}, got ${String(full.boundary)}`);
   return full;
 }
 
 /**
  * A short stable label of a cell, e.g. `js/batched clustered n=10000 d=128 l2 M=16 efc=200 t=2`
- * (`n=all` for a whole file, `d=file` for a file's own dimension). `t` is the threads asked for; the
- * result's `build.threads` says how many ran.
+ * (`n=all` for a whole file, `d=file` for a file's own dimension; `native/batched@layer` for a cell of
+ * the boundary axis). `t` is the threads asked for; the result's `build.threads` says how many ran.
  */
 export function cellLabel(spec: CellSpec): string {
   const n = spec.n === Number.MAX_SAFE_INTEGER ? 'all' : String(spec.n);
-  return `${spec.kernel}/${spec.strategy} ${spec.dataset} n=${n} d=${spec.dim || 'file'} ${spec.metric} M=${spec.M} efc=${spec.efConstruction} t=${spec.threads}`;
+  return `${buildTitle(spec)} ${spec.dataset} n=${n} d=${spec.dim || 'file'} ${spec.metric} M=${spec.M} efc=${spec.efConstruction} t=${spec.threads}`;
+}
+
+/** Kernel and strategy, with the boundary when the cell names one: `native/batched`, `native/batched@layer`. */
+export function buildTitle(spec: Pick<CellSpec, 'kernel' | 'strategy' | 'boundary'>): string {
+  return `${spec.kernel}/${spec.strategy}${spec.boundary ? `@${spec.boundary}` : ''}`;
 }

@@ -11,6 +11,7 @@ import { ensureGlove } from './ensure-glove.js';
 import { Journal } from './journal.js';
 import { mergeReports } from './merge-reports.js';
 import { BENCH_FLAGS } from './bench-flags.js';
+import { TRACK_FLAGS } from './tracks/track-args.js';
 import { headlineMarkdown } from './headline.js';
 import { checkStrategyNames } from './load-strategies.js';
 import { offlineBlocks } from './offline-blocks.js';
@@ -48,13 +49,13 @@ commands
 ${rows(COMMANDS)}
 
 bench options
-${rows(BENCH_FLAGS.map((f) => [`--${f.name}${f.arg ? ` ${f.arg}` : ''}`, f.help] as const))}
+${rows([...BENCH_FLAGS, ...TRACK_FLAGS].map((f) => [`--${f.name}${'arg' in f && f.arg ? ` ${f.arg}` : ''}`, f.help] as const))}
 
 presets
 ${rows(Object.entries(PRESETS).map(([n, p]) => [n, p.description] as const))}
 
 Reports: DIR/bench.json (schema: packages/harness/SCHEMA.md), DIR/bench.md (also on stdout), DIR/bench.html.
-Caches (ground truth, GloVe, ann-benchmarks files in ann/): $HNSWLAB_CACHE or ~/.cache/hnswlab.
+Caches (ground truth, GloVe, ann-benchmarks files in ann/, built indexes in index/): $HNSWLAB_CACHE or ~/.cache/hnswlab.
 Exit status: 0 done, 1 a cell failed, 2 a usage error (unknown flag, name or file).
 `;
 }
@@ -64,10 +65,11 @@ async function bench(argv: string[]): Promise<number> {
   await checkStrategyNames(args.blocks.flatMap((b) => b.strategies));
   let blocks = args.blocks;
   const notes = [...args.notes];
-  if (blocks.some((b) => b.datasets.includes('glove'))) {
+  if (blocks.some((b) => b.datasets.includes('glove')) || args.tracks.some((t) => t.dataset === 'glove')) {
     const g = ensureGlove(args.install);
     if (!g.ok) {
       process.stderr.write(`${g.reason}\n`);
+      // a track on GloVe has no stand-in: it reports itself unavailable with the install command
       blocks = offlineBlocks(blocks, g.reason, notes);
     }
   }
@@ -88,13 +90,15 @@ async function bench(argv: string[]): Promise<number> {
     command: commandLine(),
     journal,
     resume: args.resume,
+    indexCache: args.indexCache,
+    tracks: args.tracks,
     notes,
   });
   const paths = writeReports(report, dir, name);
   new Journal(journal).settle([...report.cells, ...report.peers]); // only now: a failed write above keeps it for --resume
   process.stdout.write(summaryMarkdown(report));
   process.stderr.write(`\nreports: ${paths.json}\n         ${paths.markdown}\n         ${paths.html}\n`);
-  const failed = [...report.cells, ...report.peers].filter((c) => c.status === 'failed');
+  const failed = [...report.cells, ...report.peers, ...(report.tracks ?? [])].filter((c) => c.status === 'failed');
   return failed.length ? 1 : 0;
 }
 

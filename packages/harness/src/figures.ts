@@ -36,3 +36,8 @@ export function threadsUsed(cell: CellResult): number {
 export function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
   return a == null || b == null || b === 0 ? null : a / b;
 }
+
+/** The ef the serving figures (event loop, crossings per query) are read at: the middle of the sweep (the upper middle for an even count). */
+export function referenceEf(efs: readonly number[]): number {
+  return efs[Math.floor(efs.length / 2)];
+}

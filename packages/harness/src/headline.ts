@@ -1,5 +1,6 @@
 import type { BenchReport } from './bench-report.js';
 import type { CellResult } from './cell-result.js';
+import { buildTitle } from './cell-spec.js';
 import { datasetLabel } from './dataset-ids.js';
 import { bestRecall, matchingPeer, qpsAtRecall, ratio, threadsUsed } from './figures.js';
 import { fmt, fmtRatio } from './format.js';
@@ -25,9 +26,9 @@ export interface Headline {
   hnswlib: CellResult | undefined;
 }
 
-/** The name of a cell in prose: `native/parallel` or the peer with its version. */
+/** The name of a cell in prose: `native/parallel` (`native/parallel@layer` on the boundary axis) or the peer with its version. */
 export function cellTitle(c: CellResult): string {
-  return c.library === 'hnswlab' ? `${c.spec.kernel}/${c.spec.strategy}` : (c.kernelName ?? c.library);
+  return c.library === 'hnswlab' ? buildTitle(c.spec) : (c.kernelName ?? c.library);
 }
 
 /** A data set in prose: label, n × dim, metric, and the build parameters. */

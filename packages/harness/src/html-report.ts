@@ -1,4 +1,5 @@
 import { seriesKey } from './analyze.js';
+import { BOUNDARY_NOTE, boundaryGroups, boundaryTable, type BoundaryGroup } from './boundary-table.js';
 import type { BenchReport } from './bench-report.js';
 import { PHASES, type CellResult } from './cell-result.js';
 import { matchingPeer, ratio, threadsUsed } from './figures.js';
@@ -10,17 +11,10 @@ import { htmlTable } from './html-table.js';
 import { kernelStyle, strategyStyle } from './palette.js';
 import { recallPanels, sweepTable, threadWords } from './recall-panels.js';
 import { missingLines, reportBlocks, summaryTable } from './summary-markdown.js';
-import { barChart, esc, legendSwatch, lineChart, stackedBars, type Bar, type LineChartOptions, type Series } from './svg-charts.js';
-
-function figure(kind: string, caption: string, svg: string): string {
-  return `<figure data-chart="${kind}">${svg}<figcaption>${esc(caption)}</figcaption></figure>`;
-}
-
-/** A line chart with its legend in HTML above it (wraps on a phone, never clipped). */
-function curveFigure(kind: string, caption: string, series: readonly Series[], o: LineChartOptions): string {
-  const legend = `<ul class="legend">${series.map((s, i) => `<li>${legendSwatch(s, i)} ${esc(s.name)}</li>`).join('')}</ul>`;
-  return figure(kind, caption, legend + lineChart(series, { ...o, legend: 'none' }));
-}
+import { cachedNote, EVENT_LOOP_NOTE, eventLoopTable, PERSISTENCE_NOTE, persistenceTable } from './serving-tables.js';
+import { tracksHtml } from './tracks/track-report.js';
+import { curveFigure, figure } from './html-figure.js';
+import { barChart, esc, stackedBars, type Bar } from './svg-charts.js';
 
 /** Markdown bold to HTML, everything else escaped. */
 function prose(md: string): string {
@@ -86,6 +80,35 @@ function buildFigure(report: BenchReport, cells: readonly CellResult[], peers: r
   );
 }
 
+/**
+ * The seam chart of one data set: the all-in CPU cost of a distance against crossings per insert, a
+ * line per kernel × strategy through its boundaries (pair on the right, insert on the left), log–log.
+ */
+function boundaryFigure(g: BoundaryGroup): string {
+  const ok = g.cells.filter((c) => c.status === 'ok' && c.build?.kernelCallsPerInsert && c.build.cpuNanosecondsPerDistance);
+  const series = [...new Set(ok.map((c) => `${c.spec.kernel}/${c.spec.strategy}`))].map((name) => {
+    const cells = ok.filter((c) => `${c.spec.kernel}/${c.spec.strategy}` === name);
+    return {
+      name: `${name} · ${threadWords(threadsUsed(cells[0]))}`,
+      color: kernelStyle(cells[0].spec.kernel).color,
+      marker: strategyStyle(cells[0].spec.strategy).marker,
+      points: cells.map((c) => [c.build!.kernelCallsPerInsert!, c.build!.cpuNanosecondsPerDistance!] as [number, number]),
+    };
+  });
+  return curveFigure(
+    'boundaries',
+    `${g.title}: CPU ns per distance evaluation against kernel crossings per insert, one point per boundary (pair, node, layer, insert from right to left); lower is cheaper`,
+    series,
+    {
+      title: 'Cost per distance against crossings per insert',
+      xLabel: 'crossings per insert (log)',
+      yLabel: 'CPU ns per distance (log)',
+      x: 'log',
+      y: 'log',
+    },
+  );
+}
+
 /** A build's name with its thread count, for chart labels. */
 function buildName(c: CellResult): string {
   return `${cellTitle(c)} · ${threadWords(threadsUsed(c))}`;
@@ -109,6 +132,8 @@ export function htmlReport(report: BenchReport): string {
       `<code>${esc(report.command)}</code></p>`,
   );
   for (const n of report.notes ?? []) body.push(`<p class="note">${esc(n)}</p>`);
+  const cached = cachedNote(report);
+  if (cached) body.push(`<p class="note">${esc(cached)}</p>`);
 
   const blockNames = reportBlocks(report).map((b) => b.name);
   const isFirst = (c: CellResult) => (report.blocks[c.id] ?? 'main') === blockNames[0];
@@ -116,7 +141,9 @@ export function htmlReport(report: BenchReport): string {
   const peersOf = (cells: readonly CellResult[]) =>
     report.peers.filter((p) => p.status === 'ok' && peerKey(p.spec) === peerKey(cells[0].spec));
 
-  body.push('<h2 id="headlines">At a glance</h2>');
+  // A run of tracks alone has no cells: its page starts at the tracks.
+  const matrix = report.cells.length + report.peers.length > 0;
+  if (matrix) body.push('<h2 id="headlines">At a glance</h2>');
   const heads = headlines(report);
   for (const h of heads.filter((x) => x.block === blockNames[0])) body.push(`<p class="headline main">${prose(headlineLine(h))}</p>`);
   const rest = heads.filter((x) => x.block !== blockNames[0]);
@@ -143,12 +170,13 @@ export function htmlReport(report: BenchReport): string {
       ),
     );
 
-  body.push('<h2 id="recall-qps">Search: queries per second against recall</h2>');
-  body.push(
-    '<p>Up and to the right is better. Each line is one build’s Pareto frontier over its ef sweep (faint marks: dominated ef ' +
-      'settings); search runs on 1 thread, and the legend says how many threads built each graph. Dashed: the peers, on the same ' +
-      'data and machine.</p>',
-  );
+  if (matrix) body.push('<h2 id="recall-qps">Search: queries per second against recall</h2>');
+  if (matrix)
+    body.push(
+      '<p>Up and to the right is better. Each line is one build’s Pareto frontier over its ef sweep (faint marks: dominated ef ' +
+        'settings); search runs on 1 thread, and the legend says how many threads built each graph. Dashed: the peers, on the same ' +
+        'data and machine.</p>',
+    );
   for (const cells of groups) {
     const peers = peersOf(cells);
     const { legend, panels } = recallPanels(cells, peers);
@@ -159,7 +187,7 @@ export function htmlReport(report: BenchReport): string {
     body.push(fold(isFirst(cells[0]), `${title} (${report.blocks[cells[0].id] ?? 'main'} block)`, section));
   }
 
-  body.push('<h2 id="build">Build: speed, where the time goes, memory</h2>');
+  if (matrix) body.push('<h2 id="build">Build: speed, where the time goes, memory</h2>');
   const phased = report.cells.filter((c) => c.status === 'ok' && c.build?.phaseShares);
   const withMem = [...report.cells, ...report.peers].filter((c) => c.status === 'ok' && c.memory);
   for (const name of blockNames) {
@@ -200,6 +228,52 @@ export function htmlReport(report: BenchReport): string {
       );
     if (figs.length)
       body.push(fold(name === blockNames[0], `${name} block`, `<h3>${esc(name)} block</h3><div class="cols">${figs.join('')}</div>`));
+  }
+
+  const bgroups = boundaryGroups(report);
+  if (bgroups.length) {
+    body.push('<h2 id="boundaries">Boundaries: where the core calls the kernel</h2>');
+    for (const g of bgroups) {
+      const t = boundaryTable(g, report.peers);
+      body.push(`<h3>${esc(g.title)}</h3><div class="cols">${boundaryFigure(g)}</div>${htmlTable(t.head, t.rows)}`);
+    }
+    body.push(`<p class="meta">${esc(BOUNDARY_NOTE)}</p>`);
+  }
+
+  const loop = eventLoopTable(report);
+  if (loop.rows.length) {
+    body.push('<h2 id="event-loop">Event loop: does the index keep a server responsive?</h2>');
+    const first = [...report.cells, ...report.peers].filter(
+      (c) =>
+        c.status === 'ok' &&
+        c.eventLoop?.build &&
+        (c.library !== 'hnswlab' || isFirst(c)) &&
+        (c.library === 'hnswlab' || report.cells.some((x) => isFirst(x) && peerKey(x.spec) === peerKey(c.spec))),
+    );
+    if (first.length)
+      body.push(
+        figure(
+          'event-loop',
+          'p99 event-loop delay while each index was built (log scale; a synchronous build is one stall as long as the build); grey: peers',
+          barChart(
+            first.map((c) => ({
+              label: buildName(c),
+              value: c.eventLoop!.build!.p99Ms,
+              text: `${fmt(c.eventLoop!.build!.p99Ms, c.eventLoop!.build!.p99Ms >= 10 ? 0 : 2)} ms`,
+              reference: c.library !== 'hnswlab',
+              color: c.library === 'hnswlab' ? strategyStyle(c.spec.strategy).color : undefined,
+            })),
+            { title: `p99 event-loop delay during the build · ${blockNames[0]} block`, unit: 'ms', log: true },
+          ),
+        ),
+      );
+    body.push(htmlTable(loop.head, loop.rows), `<p class="meta">${esc(EVENT_LOOP_NOTE)}</p>`);
+  }
+
+  const files = persistenceTable(report);
+  if (files.rows.length) {
+    body.push('<h2 id="persistence">Saving and loading</h2>');
+    body.push(htmlTable(files.head, files.rows), `<p class="meta">${esc(PERSISTENCE_NOTE)}</p>`);
   }
 
   const curveName = (series: string, library: string, without: 'n' | 'dim') => {
@@ -272,12 +346,18 @@ export function htmlReport(report: BenchReport): string {
     for (const s of withdrawn) body.push(`<p class="meta">${esc(s.series)}: ${esc(s.reason ?? '')}</p>`);
   }
 
-  body.push('<h2 id="tables">Tables</h2>');
-  body.push(
-    '<p class="meta">t: threads the build ran on (sequential and batched run on 1); QPS on 1 thread, best of 3 passes; × hnswlib: ' +
-      'ratio to hnswlib-node on the same data and machine; index MB: the index’s own bytes; peak RSS: the process’s resident peak ' +
-      'during the build, (+) its rise above where the build started.</p>',
-  );
+  if (report.tracks?.length) {
+    body.push('<h2 id="tracks">Serving tracks: filtered search, batch search, streaming updates</h2>');
+    body.push(tracksHtml(report.tracks));
+  }
+
+  if (matrix) body.push('<h2 id="tables">Tables</h2>');
+  if (matrix)
+    body.push(
+      '<p class="meta">t: threads the build ran on (sequential and batched run on 1); QPS on 1 thread, best of 3 passes; × hnswlib: ' +
+        'ratio to hnswlib-node on the same data and machine; index MB: the index’s own bytes; peak RSS: the process’s resident peak ' +
+        'during the build, (+) its rise above where the build started.</p>',
+    );
   for (const { name, rows } of reportBlocks(report)) {
     const t = summaryTable(report, rows);
     body.push(`<h3>${esc(name)}</h3>`, htmlTable(t.head, t.rows));

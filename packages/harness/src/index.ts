@@ -1,11 +1,16 @@
-export { DEFAULT_CELL, cellLabel, normalizeCellSpec, type CellSpec } from './cell-spec.js';
+export { DEFAULT_CELL, buildTitle, cellLabel, normalizeCellSpec, type CellSpec } from './cell-spec.js';
 export {
   PHASES,
   SCHEMA_VERSION,
   type BuildResult,
   type CellDataset,
   type CellResult,
+  type EventLoopResult,
+  type IndexCacheUse,
+  type JsShare,
+  type LoopDelay,
   type MemoryResult,
+  type PersistenceResult,
   type SearchPoint,
 } from './cell-result.js';
 export { runCell, type CellProgress, type RunCellOptions } from './run-cell.js';
@@ -58,7 +63,38 @@ export { writeReports } from './write-reports.js';
 export { readReport } from './read-report.js';
 export { mergeReports } from './merge-reports.js';
 export { compareReports, comparisonMarkdown, type Comparison, type FigureChange } from './compare-reports.js';
-export { qpsAtRecall, bestRecall, matchingPeer, threadsUsed } from './figures.js';
+export { qpsAtRecall, bestRecall, matchingPeer, referenceEf, threadsUsed } from './figures.js';
 export { ensureGlove } from './ensure-glove.js';
+export { FUSED_METHODS, KERNEL_METHODS, isFusedKernelFrame, isKernelFrame, isWasmFrame, type FrameName } from './kernel-frames.js';
+export { kernelShare, kernelShareByProfile, PROFILE_INTERVAL_US } from './kernel-share-profile.js';
+export { LOOP_RESOLUTION_MS, measureLoopDelay, perTurn } from './loop-delay.js';
+export { IndexCache, baseHash, indexCacheKey, type BuildRecord, type IndexCacheEntry, type IndexCacheKeyParts } from './index-cache.js';
+export { codeVersion } from './code-version.js';
+export { runTrack, type TrackContext } from './tracks/run-track.js';
+export { TRACK_DEFAULTS, TRACK_NAMES, trackLabel, type TrackName, type TrackSpec } from './tracks/track-spec.js';
+export { TRACK_FLAGS, trackSpecs } from './tracks/track-args.js';
+export {
+  batchTable,
+  filteredTable,
+  streamingSummary,
+  streamingTable,
+  trackTitle,
+  tracksHtml,
+  tracksMarkdown,
+} from './tracks/track-report.js';
+export type {
+  BatchSeries,
+  BatchTrackResult,
+  FilterFigures,
+  FilteredPoint,
+  FilteredTrackResult,
+  StreamingRound,
+  StreamingTrackResult,
+  TrackResult,
+  TrackResultBase,
+} from './tracks/track-result.js';
+export { diskWriteSeconds, readFileSeconds } from './file-io-rates.js';
+export { BOUNDARY_NOTE, boundaryGroups, boundaryTable, jsShareText, type BoundaryGroup } from './boundary-table.js';
+export { EVENT_LOOP_NOTE, PERSISTENCE_NOTE, cachedNote, delayText, eventLoopTable, persistenceTable } from './serving-tables.js';
 export { Progress } from './progress.js';
 export { Journal, jobKey } from './journal.js';

@@ -1,4 +1,4 @@
-import type { Metric } from '@hnswlab/core';
+import type { Boundary, Metric } from '@hnswlab/core';
 import { normalizeCellSpec, type CellSpec } from './cell-spec.js';
 import type { PeerName } from './peers/peer.js';
 
@@ -25,6 +25,11 @@ export interface MatrixBlock {
   repeat: number;
   /** Peers to run beside each distinct data set of the block. */
   peers: PeerName[];
+  /**
+   * The boundary axis: a cell per kernel × boundary (a boundary the kernel lacks gives an
+   * 'unavailable' row). Absent: each kernel at its default boundary, and no boundary in the spec.
+   */
+  boundaries?: Boundary[];
   /**
    * What the block runs instead when its data cannot be installed here (GloVe without the network):
    * these fields replace the block's, and the report says so.
@@ -62,26 +67,28 @@ export function expandMatrix(blocks: readonly MatrixBlock[]): Job[] {
       for (const n of b.sizes)
         for (const dim of b.dims)
           for (const kernel of b.kernels)
-            for (const strategy of b.strategies)
-              for (const threads of b.threads) {
-                const spec = normalizeCellSpec({
-                  kernel,
-                  strategy,
-                  dataset,
-                  n,
-                  dim,
-                  threads,
-                  metric: b.metric,
-                  M: b.M,
-                  efConstruction: b.efConstruction,
-                  ef: b.ef,
-                  k: b.k,
-                  queries: b.queries,
-                  seed: b.seed,
-                  repeat: b.repeat,
-                });
-                push({ kind: 'cell', block: b.name, spec });
-              }
+            for (const boundary of b.boundaries ?? [undefined])
+              for (const strategy of b.strategies)
+                for (const threads of b.threads) {
+                  const spec = normalizeCellSpec({
+                    boundary,
+                    kernel,
+                    strategy,
+                    dataset,
+                    n,
+                    dim,
+                    threads,
+                    metric: b.metric,
+                    M: b.M,
+                    efConstruction: b.efConstruction,
+                    ef: b.ef,
+                    k: b.k,
+                    queries: b.queries,
+                    seed: b.seed,
+                    repeat: b.repeat,
+                  });
+                  push({ kind: 'cell', block: b.name, spec });
+                }
     for (const group of [...byData.values()]) {
       const first = group[0].spec;
       const threads = [...new Set(group.map((j) => j.spec.threads))];
@@ -125,10 +132,14 @@ export function shardJobs(jobs: readonly Job[], index: number, count: number): J
   return jobs.filter((j) => (j.kind === 'cell' ? owner.get(j) === index : mine.has(peerKey(j.spec))));
 }
 
-/** A rough relative cost of a job (∝ n log n · efConstruction · dim), for the ETA. */
+/**
+ * A rough relative cost of a job (∝ n log n · efConstruction · dim), for the ETA and the shards. A
+ * cell of the boundary axis builds once more (its profiled build), and at `pair` crosses per distance.
+ */
 export function jobCost(job: Job): number {
   const s = job.spec;
-  const build = s.n * Math.log2(Math.max(2, s.n)) * s.efConstruction * (s.dim + 64) * s.repeat;
+  const axis = s.boundary === undefined ? 1 : (s.boundary === 'pair' ? 2 : 1) * ((s.repeat + 1) / s.repeat);
+  const build = s.n * Math.log2(Math.max(2, s.n)) * s.efConstruction * (s.dim + 64) * s.repeat * axis;
   const search = s.queries * s.ef.reduce((a, b) => a + b, 0) * (s.dim + 64) * 40;
   const speed = job.kind === 'peer' ? 4 : s.kernel === 'js' ? 1 : 2;
   return (build + search) / speed;

@@ -10,6 +10,8 @@ export interface SearchTarget {
   search(query: Float32Array, k: number, ef: number): { distances: ArrayLike<number> };
   /** Distance evaluations so far, when the index counts them. */
   distanceEvals?(): number;
+  /** Calls across the kernel boundary so far, when the index counts them. */
+  kernelCalls?(): number;
 }
 
 /** Timed passes over the query set per ef; QPS is the best pass. */
@@ -38,12 +40,14 @@ export function measureSearch(
     onEf?.(ef);
     target.setEf?.(ef);
     const evals0 = target.distanceEvals?.();
+    const calls0 = target.kernelCalls?.();
     let recall = 0;
     for (let q = 0; q < nq; q++) {
       const found = target.search(qs[q], k, ef);
       recall += recallByDistance(found, { distances: gt.distances.subarray(q * gt.k, q * gt.k + k) }, k);
     }
     const evals1 = target.distanceEvals?.();
+    const calls1 = target.kernelCalls?.();
     const lat = new Float64Array(nq * passes);
     let best = Infinity;
     for (let p = 0; p < passes; p++) {
@@ -66,6 +70,7 @@ export function measureSearch(
       p99Ms: quantile(lat, 0.99),
       meanMs: sum / lat.length,
       distanceEvalsPerQuery: evals0 === undefined || evals1 === undefined ? null : (evals1 - evals0) / nq,
+      kernelCallsPerQuery: calls0 === undefined || calls1 === undefined ? null : (calls1 - calls0) / nq,
       passes,
     });
   }

@@ -53,6 +53,7 @@ export function mergeReports(reports: readonly BenchReport[], command = commandL
     peerStatus: [...peerStatus.values()],
     blocks,
     notes,
+    ...(ordered.some((r) => r.tracks?.length) && { tracks: ordered.flatMap((r) => r.tracks ?? []) }),
     results: [...byKey.values()],
   });
 }

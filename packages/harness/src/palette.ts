@@ -38,3 +38,11 @@ export function kernelStyle(name: string): { color: string; marker: Marker } {
   // kernels take the palette from its other end, so a kernel chart never reads as a strategy chart
   return { color: OKABE_ITO[(OKABE_ITO.length - 2 - i + OKABE_ITO.length) % OKABE_ITO.length], marker: MARKERS[i % MARKERS.length] };
 }
+
+const BOUNDARY_SLOTS = ['pair', 'node', 'layer', 'insert'];
+
+/** The colour of a boundary (recall panels of the boundary axis: a panel per kernel, a colour per boundary, a marker per strategy). */
+export function boundaryStyle(name: string): { color: string } {
+  const i = BOUNDARY_SLOTS.indexOf(name);
+  return { color: OKABE_ITO[(i < 0 ? BOUNDARY_SLOTS.length : i) % OKABE_ITO.length] };
+}

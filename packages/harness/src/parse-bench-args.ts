@@ -5,6 +5,8 @@ import { isKernelName, KERNEL_MODULES } from './load-kernel.js';
 import type { MatrixBlock } from './matrix.js';
 import { GRID_TEMPLATE, PRESETS } from './presets.js';
 import { UsageError } from './usage-error.js';
+import { TRACK_FLAGS, trackSpecs } from './tracks/track-args.js';
+import type { TrackSpec } from './tracks/track-spec.js';
 
 /** What `hnswlab bench` was asked to do. */
 export interface BenchArgs {
@@ -16,10 +18,14 @@ export interface BenchArgs {
   install: boolean;
   /** Reuse the finished jobs of an interrupted run with the same --out (its .partial.jsonl). */
   resume: boolean;
+  /** Reuse built indexes from the index cache, and keep new ones there (default true; --no-index-cache). */
+  indexCache: boolean;
   /** Progress output: 'auto' (bar on a TTY), 'plain', 'none'. */
   progress: 'auto' | 'plain' | 'none';
   /** What the reader of the report must know about the matrix (files of a preset that are absent). */
   notes: string[];
+  /** Serving tracks to run after the matrix (`--track`); with --track and no --preset, `blocks` is empty. */
+  tracks: TrackSpec[];
 }
 
 /**
@@ -67,13 +73,15 @@ export function parseFlags(
  * strategy names are checked later, once the strategies have loaded (`checkStrategyNames`).
  */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const { values } = parseFlags(argv, BENCH_FLAGS);
+  const { values } = parseFlags(argv, [...BENCH_FLAGS, ...TRACK_FLAGS]);
+  const tracks = trackSpecs(values);
   const str = (name: string) => values[name] as string | undefined;
   const presetName = str('preset') ?? null;
   if (presetName !== null && !Object.hasOwn(PRESETS, presetName))
     throw new UsageError(`unknown preset '${presetName}' (known: ${Object.keys(PRESETS).join(', ')})`);
   const gridGiven = BENCH_FLAGS.some((f) => f.grid && values[f.name] !== undefined);
-  const template = presetName ? PRESETS[presetName].blocks : gridGiven ? [GRID_TEMPLATE] : PRESETS.default.blocks;
+  // --track alone runs only the tracks: the grid flags describe their data, not a matrix
+  const template = presetName ? PRESETS[presetName].blocks : tracks.length ? [] : gridGiven ? [GRID_TEMPLATE] : PRESETS.default.blocks;
   const notes: string[] = [];
   const blocks: MatrixBlock[] = [];
   for (const preset of template) {
@@ -98,13 +106,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   }
   return {
     blocks,
-    preset: presetName ?? (gridGiven ? null : 'default'),
+    preset: presetName ?? (gridGiven || tracks.length ? null : 'default'),
     out: str('out') ?? 'bench-out',
     shard: shard(str('shard')),
     install: values['no-install'] !== true,
     resume: values.resume === true,
+    indexCache: values['no-index-cache'] !== true,
     progress: progress(str('progress')),
     notes,
+    tracks,
   };
 }
 

@@ -156,6 +156,50 @@ export const PRESETS: Readonly<Record<string, { description: string; blocks: Mat
       },
     ],
   },
+  boundaries: {
+    description:
+      'the boundary axis (issue 12): every kernel × pair, node, layer, insert, batched (1 thread) and parallel (2), on GloVe-100 ' +
+      '(100,000 words, ip), 10,000 × 128 clustered and 10,000 × 32 uniform, peers beside; each single-thread cell also profiles ' +
+      'one build for its JS-side share. Offline: uniform 100-d instead of GloVe',
+    blocks: [
+      {
+        ...base,
+        name: 'glove',
+        kernels: KERNELS,
+        strategies: ['batched', 'parallel'],
+        boundaries: ['pair', 'node', 'layer', 'insert'],
+        datasets: ['glove'],
+        sizes: [100_000],
+        dims: [100],
+        metric: 'ip',
+        ef: [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 400],
+        queries: 1000,
+        offline: GLOVE_OFFLINE,
+      },
+      {
+        ...base,
+        name: 'clustered-128',
+        kernels: KERNELS,
+        strategies: ['batched', 'parallel'],
+        boundaries: ['pair', 'node', 'layer', 'insert'],
+        datasets: ['clustered'],
+        sizes: [10_000],
+        dims: [128],
+        ef: EF,
+      },
+      {
+        ...base,
+        name: 'uniform-32',
+        kernels: KERNELS,
+        strategies: ['batched', 'parallel'],
+        boundaries: ['pair', 'node', 'layer', 'insert'],
+        datasets: ['uniform'],
+        sizes: [10_000],
+        dims: [32],
+        ef: EF,
+      },
+    ],
+  },
   ann: {
     description:
       `ann-benchmarks HDF5 files, whole, with their shipped neighbours: ${ANN_DATASETS.join(', ')} ` +

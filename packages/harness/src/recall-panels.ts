@@ -3,7 +3,7 @@ import { threadsUsed } from './figures.js';
 import { fmt } from './format.js';
 import { cellTitle } from './headline.js';
 import { htmlTable } from './html-table.js';
-import { kernelStyle, PEER_COLOR, strategyStyle } from './palette.js';
+import { boundaryStyle, kernelStyle, PEER_COLOR, strategyStyle } from './palette.js';
 import { paretoFrontier } from './pareto.js';
 import { domainOf, esc, legendSwatch, lineChart, type Series } from './svg-charts.js';
 
@@ -42,11 +42,17 @@ export function recallPanels(
   const k = cells[0]?.spec.k ?? 10;
   const strategies = [...new Set(cells.map((c) => c.spec.strategy))];
   const kernels = [...new Set(cells.map((c) => c.spec.kernel))];
-  const byKernel = strategies.length > 1;
+  // The boundary axis: a panel per kernel, a colour per boundary, a marker per strategy.
+  const byBoundary = new Set(cells.map((c) => c.spec.boundary)).size > 1;
+  const byKernel = strategies.length > 1 || byBoundary;
   const seriesOf = (c: CellResult): Series => {
-    const style = byKernel ? strategyStyle(c.spec.strategy) : kernelStyle(c.spec.kernel);
-    const name = `${byKernel ? c.spec.strategy : cellTitle(c)}, built on ${threadWords(threadsUsed(c))}`;
-    return { name, ...style, ...sweep(c) };
+    const style = byBoundary
+      ? { ...boundaryStyle(c.spec.boundary ?? ''), marker: strategyStyle(c.spec.strategy).marker }
+      : byKernel
+        ? strategyStyle(c.spec.strategy)
+        : kernelStyle(c.spec.kernel);
+    const what = byBoundary ? `${c.spec.strategy}@${c.spec.boundary ?? 'default'}` : byKernel ? c.spec.strategy : cellTitle(c);
+    return { name: `${what}, built on ${threadWords(threadsUsed(c))}`, ...style, ...sweep(c) };
   };
   const peerLines = peers.map((p, i) => ({ ...peerSeries(p, i), ...sweep(p) }));
   const groups = byKernel

@@ -10,6 +10,9 @@ import { Progress } from './progress.js';
 import { runCell } from './run-cell.js';
 import { runPeerCell } from './run-peer-cell.js';
 import { clearPreparedData } from './prepare-data.js';
+import { runTrack } from './tracks/run-track.js';
+import type { TrackResult } from './tracks/track-result.js';
+import type { TrackSpec } from './tracks/track-spec.js';
 
 export interface RunMatrixOptions {
   preset?: string | null;
@@ -25,8 +28,15 @@ export interface RunMatrixOptions {
    */
   journal?: string;
   resume?: boolean;
+  /**
+   * Reuse built indexes from the index cache and keep new ones there (runCell's `indexCache`): true for
+   * the cache under cacheDir(), a folder for that one. Default off (the CLI turns it on).
+   */
+  indexCache?: boolean | string;
   /** What the reader must know about the matrix (an offline fallback, files left out); into `report.notes`. */
   notes?: readonly string[];
+  /** Serving tracks to run after the matrix ('best' kernels resolved here); a shard other than the first runs none. */
+  tracks?: readonly TrackSpec[];
 }
 
 /** The kernel 'best' stands for: the first of native, wasm, js that loads here. */
@@ -90,7 +100,7 @@ export async function runMatrix(blocks: readonly MatrixBlock[], options: RunMatr
   const t0 = performance.now();
   const createdAt = new Date().toISOString();
   const jobs = await planMatrix(blocks, options.shard);
-  const progress = options.progress === null ? undefined : new Progress(jobs, options.progress ?? process.stderr);
+  const progress = options.progress === null || !jobs.length ? undefined : new Progress(jobs, options.progress ?? process.stderr);
   const results: CellResult[] = [];
   const blockOf: Record<string, string> = {};
   const journal = options.journal ? new Journal(options.journal) : undefined;
@@ -104,7 +114,11 @@ export async function runMatrix(blocks: readonly MatrixBlock[], options: RunMatr
     let result = earlier.get(jobKey(job));
     if (result && result.status !== 'ok') result = undefined;
     if (!result) {
-      result = job.kind === 'cell' ? await runCell(job.spec, { onProgress }) : await runPeerCell(job.peer, job.spec, { onProgress });
+      // Cells of the boundary axis also profile one build for the JS-side share (JsShare.byProfile).
+      result =
+        job.kind === 'cell'
+          ? await runCell(job.spec, { onProgress, indexCache: options.indexCache, profileJsShare: job.spec.boundary !== undefined })
+          : await runPeerCell(job.peer, job.spec, { onProgress });
       result = { ...result, machine: machine.label };
       journal?.record(job, result);
     }
@@ -113,6 +127,18 @@ export async function runMatrix(blocks: readonly MatrixBlock[], options: RunMatr
     progress?.finish(job, result);
   }
   progress?.end();
+  const tracks: TrackResult[] = [];
+  if (options.tracks?.length && (options.shard?.index ?? 1) === 1) {
+    const best = options.tracks.some((t) => t.kernel === 'best') ? await bestKernel() : 'js';
+    const write = options.progress === null ? undefined : (options.progress ?? process.stderr);
+    for (const spec of options.tracks) {
+      const resolved = { ...spec, kernel: spec.kernel === 'best' ? best : spec.kernel };
+      write?.write(`track ${resolved.track}: ${resolved.kernel}/${resolved.strategy} ${resolved.dataset} n=${resolved.n}\n`);
+      const t = await runTrack(resolved, { log: (line) => write?.write(`  ${line}\n`) });
+      write?.write(`  ${t.status}${t.reason ? `: ${t.reason}` : ''} (${t.wallSeconds.toFixed(0)} s)\n`);
+      tracks.push({ ...t, machine: machine.label });
+    }
+  }
   clearPreparedData();
   const asked = [...new Set(blocks.flatMap((b) => b.peers))];
   return assembleReport({
@@ -127,6 +153,7 @@ export async function runMatrix(blocks: readonly MatrixBlock[], options: RunMatr
     peerStatus: await peerStatus(asked),
     blocks: blockOf,
     notes: [...(options.notes ?? [])],
+    ...(tracks.length && { tracks }),
     results,
   });
 }

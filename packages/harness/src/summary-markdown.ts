@@ -1,10 +1,14 @@
 import type { BenchReport } from './bench-report.js';
 import type { CellResult } from './cell-result.js';
+import { BOUNDARY_NOTE, boundaryGroups, boundaryTable } from './boundary-table.js';
+import { buildTitle } from './cell-spec.js';
 import { datasetLabel } from './dataset-ids.js';
 import { bestRecall, matchingPeer, qpsAtRecall, ratio, threadsUsed } from './figures.js';
 import { headlineLine, headlines } from './headline.js';
 import { fmt, fmtMB, fmtPct, fmtRatio } from './format.js';
 import { peerKey } from './matrix.js';
+import { cachedNote, EVENT_LOOP_NOTE, eventLoopTable, PERSISTENCE_NOTE, persistenceTable } from './serving-tables.js';
+import { tracksMarkdown } from './tracks/track-report.js';
 
 /** Column heads of the summary tables. */
 export const SUMMARY_HEAD = [
@@ -29,7 +33,7 @@ export const SUMMARY_HEAD = [
 /** One summary table row for a cell or peer row. `t` is the threads the build ran on (1 for sequential and batched). */
 export function summaryRow(c: CellResult, peers: readonly CellResult[]): string[] {
   const s = c.spec;
-  const label = c.library === 'hnswlab' ? `${s.kernel}/${s.strategy}` : `**${c.kernelName ?? c.library}**`;
+  const label = c.library === 'hnswlab' ? `${buildTitle(s)}${c.build?.source === 'cache' ? ' †' : ''}` : `**${c.kernelName ?? c.library}**`;
   const data = `${datasetLabel(s.dataset)} ${fmt(c.dataset?.n ?? s.n)}×${c.dataset?.dim ?? s.dim}`;
   if (c.status !== 'ok') return [label, data, '', c.reason ?? c.status, ...Array(SUMMARY_HEAD.length - 4).fill('')];
   const b = c.build!,
@@ -90,7 +94,7 @@ export function missingLines(report: BenchReport): string[] {
   for (const c of [...report.cells, ...report.peers].filter((x) => x.status !== 'ok' && !missingPeers.has(x.library))) {
     const why = c.reason ?? c.status;
     if (!byReason.has(why)) byReason.set(why, new Set());
-    byReason.get(why)!.add(c.library === 'hnswlab' ? `${c.spec.kernel}/${c.spec.strategy}` : c.library);
+    byReason.get(why)!.add(c.library === 'hnswlab' ? buildTitle(c.spec) : c.library);
   }
   for (const [why, cells] of byReason) lines.push(`${[...cells].join(', ')}: ${why}`);
   return lines;
@@ -121,6 +125,8 @@ export function summaryMarkdown(report: BenchReport): string {
   out.push('');
   out.push(`\`${report.command}\``);
   for (const n of report.notes ?? []) out.push('', `> ${n}`);
+  const cached = cachedNote(report);
+  if (cached) out.push('', `> ${cached}`);
   const heads = headlines(report);
   if (heads.length) out.push('', '### headlines', '', ...heads.map((h) => `- ${headlineLine(h)}`));
   if (report.shards && report.shards.length > 1) {
@@ -148,6 +154,16 @@ export function summaryMarkdown(report: BenchReport): string {
     const t = summaryTable(report, orphans);
     out.push('', '### peers', '', table(t.head, t.rows));
   }
+  const bgroups = boundaryGroups(report);
+  for (const g of bgroups) {
+    const t = boundaryTable(g, report.peers);
+    out.push('', `### boundaries: ${g.title}`, '', table(t.head, t.rows));
+  }
+  if (bgroups.length) out.push('', BOUNDARY_NOTE);
+  const loop = eventLoopTable(report);
+  if (loop.rows.length) out.push('', '### event loop', '', table(loop.head, loop.rows), '', EVENT_LOOP_NOTE);
+  const files = persistenceTable(report);
+  if (files.rows.length) out.push('', '### saving and loading', '', table(files.head, files.rows), '', PERSISTENCE_NOTE);
   if (report.analysis.scale.length) {
     out.push('', '### scale curve (per-insert cost vs n)', '');
     out.push(
@@ -182,6 +198,7 @@ export function summaryMarkdown(report: BenchReport): string {
       ),
     );
   }
+  if (report.tracks?.length) out.push(...tracksMarkdown(report.tracks));
   const missing = missingLines(report);
   if (missing.length) out.push('', '### missing', '', ...missing.map((m) => `- ${m}`));
   out.push(
@@ -193,7 +210,10 @@ export function summaryMarkdown(report: BenchReport): string {
       "B/vec and index MB: the index's own bytes;",
       "peak RSS: the process's peak resident set during the build (Node, data, ground truth and earlier cells' leftovers included),",
       'with (+) its rise above the resident set the build started from; "(process)": lifetime peak where the per-build reset is unavailable.',
-    ].join(' '),
+      cached ? '†: build figures from the index cache (see the note at the top).' : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
   );
   return out.join('\n') + '\n';
 }

@@ -250,10 +250,14 @@ function boxLegend(keys: readonly string[], x0: number, y0: number, width: numbe
 // Bars are laid out with the label above each bar, so a chart stays legible when a phone scales it down.
 const BAR_W = 420;
 
-/** Horizontal bars, one <rect class="bar"> per bar under its label, the value printed after it; an optional vertical reference line. */
+/**
+ * Horizontal bars, one <rect class="bar"> per bar under its label, the value printed after it; an
+ * optional vertical reference line. `log` scales bar lengths logarithmically (for values spanning
+ * decades, e.g. event-loop delays from 0.1 ms to seconds); values at or below the floor get a stub.
+ */
 export function barChart(
   bars: readonly Bar[],
-  o: { title: string; unit: string; width?: number; reference?: { value: number; label: string } },
+  o: { title: string; unit: string; width?: number; reference?: { value: number; label: string }; log?: boolean },
 ): string {
   const W = o.width ?? BAR_W,
     rowH = 32,
@@ -262,7 +266,11 @@ export function barChart(
     T = 28;
   const H = T + rowH * bars.length + 22;
   const max = Math.max(1e-12, ...bars.map((b) => b.value).filter(Number.isFinite), o.reference?.value ?? 0);
-  const sx = (v: number) => (v / max) * (W - L - R);
+  const positive = bars.map((b) => b.value).filter((v) => Number.isFinite(v) && v > 0);
+  const floor = Math.min(max / 10, ...positive.map((v) => v / 2));
+  const sx = o.log
+    ? (v: number) => (v <= floor ? 0 : (Math.log(v / floor) / Math.log(max / floor)) * (W - L - R))
+    : (v: number) => (v / max) * (W - L - R);
   const parts = [
     `<svg class="chart" viewBox="0 0 ${W} ${H}" style="max-width:${W}px" role="img" aria-label="${esc(o.title)}">`,
     `<text x="${L}" y="16" class="title">${esc(o.title)}</text>`,

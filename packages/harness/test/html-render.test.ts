@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { htmlReport, runMatrix, type MatrixBlock } from '../src/index.js';
+import { htmlReport, runMatrix, TRACK_DEFAULTS, type MatrixBlock } from '../src/index.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Screenshots are test artefacts: bench-out/ at the repository root (git-ignored), or $HNSWLAB_ARTEFACTS.
@@ -68,7 +68,7 @@ describe('HTML report in a headless browser', () => {
       if (!drawn.has(m[1])) drawn.set(m[1], []);
       drawn.get(m[1])!.push(Number(m[2]));
     }
-    for (const chart of ['recall-qps', 'build-speed', 'phase-shares', 'memory', 'dims', 'dims-share', 'scale']) {
+    for (const chart of ['recall-qps', 'build-speed', 'phase-shares', 'memory', 'event-loop', 'dims', 'dims-share', 'scale']) {
       expect(drawn.get(chart), `chart ${chart}`).toBeDefined();
       for (const marks of drawn.get(chart)!) expect(marks, `marks drawn in ${chart}`).toBeGreaterThan(0);
     }
@@ -99,6 +99,29 @@ describe('HTML report in a headless browser', () => {
       // a PNG of the asked width
       expect(readFileSync(png).readUInt32BE(16)).toBe(width);
       console.log(`[harness] HTML report screenshot (${name}, ${width}px): ${png}`);
+    }
+  });
+
+  it('draws the boundary chart and every track chart', async () => {
+    process.env.HNSWLAB_CACHE ??= mkdtempSync(join(tmpdir(), 'hnswlab-cache-'));
+    const axis: MatrixBlock = { ...main, kernels: ['js'], strategies: ['batched'], boundaries: ['pair', 'node'], peers: [] };
+    const small = { kernel: 'js', dataset: 'clustered', n: 800, dim: 16, M: 8, efConstruction: 32, queries: 20 };
+    const tracks = [
+      { ...TRACK_DEFAULTS.filtered, ...small, track: 'filtered' as const, ef: [10, 40], selectivities: [0.1, 0.5] },
+      { ...TRACK_DEFAULTS.batch, ...small, track: 'batch' as const, ef: [40], threads: [1, 2], peers: [] },
+      { ...TRACK_DEFAULTS.streaming, ...small, track: 'streaming' as const, rounds: 3, ef: [16] },
+    ];
+    const report = await runMatrix([axis], { progress: null, command: 'test', tracks });
+    const dir = mkdtempSync(join(tmpdir(), 'hnswlab-html-'));
+    const file = join(dir, 'bench.html');
+    writeFileSync(file, htmlReport(report));
+    const dom = chromium([`--user-data-dir=${join(dir, 'profile')}`, '--virtual-time-budget=5000', '--dump-dom', `file://${file}`]);
+    const drawn = new Map<string, number[]>();
+    for (const m of dom.matchAll(/<figure data-chart="([\w-]+)" data-drawn="(\d+)"/g))
+      drawn.set(m[1], [...(drawn.get(m[1]) ?? []), Number(m[2])]);
+    for (const chart of ['boundaries', 'track-filtered', 'track-batch', 'track-streaming', 'track-streaming-bytes']) {
+      expect(drawn.get(chart), `chart ${chart}`).toBeDefined();
+      for (const marks of drawn.get(chart)!) expect(marks, `marks drawn in ${chart}`).toBeGreaterThan(0);
     }
   });
 });

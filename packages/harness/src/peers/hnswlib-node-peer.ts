@@ -12,6 +12,7 @@ interface HnswlibIndex {
   searchKnn(query: number[], k: number): { distances: number[]; neighbors: number[] };
   setEf(ef: number): void;
   writeIndexSync(file: string): void;
+  readIndexSync(file: string, allowReplaceDeleted?: boolean): boolean;
 }
 
 /**
@@ -42,6 +43,10 @@ export function hnswlibNodePeer(mod: HnswlibModule, version: string): Peer {
         search(query, k) {
           for (let j = 0; j < dim; j++) q[j] = query[j];
           return index.searchKnn(q, k);
+        },
+        save: (file) => index.writeIndexSync(file),
+        loadCopy(file) {
+          new mod.HierarchicalNSW(metric, dim).readIndexSync(file);
         },
         bytes() {
           const dir = mkdtempSync(join(tmpdir(), 'hnswlab-peer-'));

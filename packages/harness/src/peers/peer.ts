@@ -19,8 +19,14 @@ export interface PeerBuildOptions {
 export interface PeerIndex {
   setEf(ef: number): void;
   search(query: Float32Array, k: number): { distances: ArrayLike<number> };
+  /** The whole query set (row-major) in one call on `threads` threads, for libraries that have one: distances, k per query. */
+  searchBatch?(queries: Float32Array, k: number, threads: number): { distances: Float32Array };
   /** The index's own size in bytes (serialised size where the library reports none). */
   bytes(): number;
+  /** Write the index to `file` with the library's own save. */
+  save(file: string): void;
+  /** Read `file` (from save) into a new index of the same configuration with the library's own load, then let it go. */
+  loadCopy(file: string): void;
   dispose(): void;
 }
 

@@ -26,7 +26,8 @@ const METRIC: Record<Metric, string> = { l2: 'l2sq', ip: 'ip', cosine: 'cos' };
 /**
  * usearch (C++ with SIMD, multi-threaded add). Its JS API sets the search beam only at construction,
  * so the ef sweep saves the built index once and loads it into an index configured with each ef.
- * Search runs on one thread, like ours.
+ * Search runs on one thread, like ours; its batch search (the whole query set in one call) on the
+ * threads it built with.
  */
 export function usearchPeer(mod: UsearchModule, version: string): Peer {
   return {
@@ -61,7 +62,13 @@ export function usearchPeer(mod: UsearchModule, version: string): Peer {
           index.load(file);
         },
         search: (query, k) => index.search(query, k, 1),
+        // a flat Float32Array of n·dim is n queries to usearch: its BatchMatches has k distances per query
+        searchBatch: (queries, k, threads) => ({ distances: index.search(queries, k, threads).distances }),
         bytes: () => statSync(saved()).size,
+        save: (file) => index.save(file),
+        loadCopy(file) {
+          new mod.Index(config(64)).load(file);
+        },
         dispose() {
           if (dir) rmSync(dir, { recursive: true, force: true });
         },
