@@ -1,4 +1,4 @@
-import { BruteForceIndex, HnswIndex, type DistanceKernel, type Metric } from '@hnswlab/core';
+import { BruteForceIndex, HnswIndex, learnQuantiser, type DistanceKernel, type Metric } from '@hnswlab/core';
 import { graphFingerprint } from '@hnswlab/core/testing';
 import { clusteredSet } from '@hnswlab/datasets';
 import { describe, expect, it } from 'vitest';
@@ -194,6 +194,121 @@ export function coreSuite(label: string, load: Promise<KernelLoad>, { n = 10_000
         expect(() => new HnswIndex({ dim: 4 } as never)).toThrow(/needs a kernel/);
       });
     });
+
+    describe('quantised stores', () => storeBehaviour(k));
+  });
+}
+
+/**
+ * The core's side of quantised stores through this kernel: options checked up front, a store the
+ * kernel lacks refused, rerank (and its error without float32 rows), the clamp count and bytes in
+ * stats(), merge only within a store.
+ */
+function storeBehaviour(k: DistanceKernel): void {
+  const lists = k.stores ?? ['f32'];
+  const data = clusteredSet({ n: 1200, dim: 32, queries: 10, seed: 21 });
+  const q0 = data.queries.subarray(0, 32);
+
+  it('store options: unknown stores, stores the kernel lacks, bad quantisers and flags get clear errors', () => {
+    expect(() => new HnswIndex({ dim: 4, kernel: k, store: 'q4' as never })).toThrow(/unknown store .*q4.*use one of f32, f16, i8, b1/);
+    const f32Only: DistanceKernel = {
+      ...k,
+      name: k.name,
+      stores: ['f32'],
+      createSpace: (o) => k.createSpace(o),
+      attachSpace: (h) => k.attachSpace(h),
+    };
+    expect(() => new HnswIndex({ dim: 4, kernel: f32Only, store: 'i8' })).toThrow(
+      new RegExp(`the ${k.name} kernel does not implement store 'i8' \\(it implements f32\\)`),
+    );
+    if (!lists.includes('i8')) {
+      expect(() => new HnswIndex({ dim: 4, kernel: k, store: 'i8' })).toThrow(/does not implement store 'i8'/);
+      return;
+    }
+    expect(() => new HnswIndex({ dim: 4, kernel: k, store: 'f16', quantiser: { centre: new Float32Array(4), scale: 1 } })).toThrow(
+      /store 'f16' takes no quantiser/,
+    );
+    expect(() => new HnswIndex({ dim: 4, kernel: k, store: 'i8', quantiser: { centre: new Float32Array(3), scale: 1 } })).toThrow(
+      /quantiser\.centre has 3 components: expected dim = 4/,
+    );
+    expect(() => new HnswIndex({ dim: 4, kernel: k, store: 'i8', quantiser: { centre: new Float32Array(4), scale: 0 } })).toThrow(
+      /quantiser\.scale must be a finite number > 0/,
+    );
+    expect(() => new HnswIndex({ dim: 4, kernel: k, store: 'i8', quantiser: { centre: new Float32Array(4).fill(NaN), scale: 1 } })).toThrow(
+      /quantiser\.centre\[0\] is NaN/,
+    );
+    expect(() => new HnswIndex({ dim: 4, kernel: k, store: 'i8', quantiser: [1, 2] as never })).toThrow(/quantiser must be \{ centre/);
+    expect(() => new HnswIndex({ dim: 4, kernel: k, store: 'i8', keepFullPrecision: 'yes' as never })).toThrow(
+      /keepFullPrecision must be a boolean/,
+    );
+    expect(() => learnQuantiser(data.base, { dim: 32, store: 'f16' })).toThrow(/store .*f16.* has no quantiser/);
+  });
+
+  if (!lists.includes('i8')) return;
+
+  it('rerank: exact distances of the best rerank·k; a clear error without float32 rows', async () => {
+    const bare = new HnswIndex({ dim: 32, M: 8, efConstruction: 64, kernel: k, seed: 3, store: 'i8' });
+    await bare.addBatch(data.base);
+    expect(bare.keepFullPrecision).toBe(false);
+    expect(() => bare.search(q0, 5, { rerank: 2 })).toThrow(/rerank needs float32 rows, and this 'i8' index keeps only its codes/);
+    await expect(bare.searchBatch(data.queries, 5, { rerank: 2, threads: 1 })).rejects.toThrow(/rerank needs float32 rows/);
+    const kept = new HnswIndex({ dim: 32, M: 8, efConstruction: 64, kernel: k, seed: 3, store: 'i8', keepFullPrecision: true });
+    await kept.addBatch(data.base);
+    expect(() => kept.search(q0, 5, { rerank: 0 })).toThrow(/rerank must be an integer ≥ 1/);
+    const oracle = new BruteForceIndex({ dim: 32, kernel: k });
+    oracle.addBatch(data.base);
+    // Reranked distances are the f32 store's, for exactly the ids returned; the graph is the same as without kept rows.
+    const r = kept.search(q0, 10, { ef: 40, rerank: 4 });
+    const exact = oracle.search(q0, 1200);
+    const at = new Map(Array.from(exact.ids, (id, i) => [id, exact.distances[i]]));
+    r.ids.forEach((id, i) => expect(r.distances[i]).toBe(at.get(id)));
+    expect(Array.from(kept.search(q0, 10, { ef: 40 }).ids)).toEqual(Array.from(bare.search(q0, 10, { ef: 40 }).ids));
+    // f32 rows are their own full precision: rerank is allowed there too.
+    const f32 = new HnswIndex({ dim: 32, M: 8, efConstruction: 64, kernel: k, seed: 3 });
+    await f32.addBatch(data.base);
+    expect(Array.from(f32.search(q0, 10, { ef: 40, rerank: 4 }).ids)).toEqual(Array.from(f32.search(q0, 10, { ef: 40 }).ids));
+    // searchBatch reranks on workers as search does in this thread.
+    const batch = await kept.searchBatch(data.queries, 10, { ef: 40, rerank: 3, threads: 2 });
+    for (let q = 0; q < 10; q++) {
+      const one = kept.search(data.queries.subarray(q * 32, (q + 1) * 32), 10, { ef: 40, rerank: 3 });
+      expect(Array.from(batch.ids.subarray(q * 10, q * 10 + 10)), `query ${q}`).toEqual(Array.from(one.ids));
+      expect(Array.from(batch.distances.subarray(q * 10, q * 10 + 10))).toEqual(Array.from(one.distances));
+    }
+  });
+
+  it('i8: clamped vectors are counted in stats(); codes alone take under 0.40× the f32 bytes; get() decodes within scale/2', async () => {
+    // Learned from a first batch of 50 rows: later rows fall outside its range.
+    const index = new HnswIndex({ dim: 32, M: 8, efConstruction: 64, kernel: k, seed: 3, store: 'i8' });
+    await index.addBatch(data.base.subarray(0, 50 * 32));
+    expect(index.stats().clamped).toBe(0);
+    await index.addBatch(data.base.subarray(50 * 32));
+    const clamped = index.stats().clamped;
+    expect(clamped).toBeGreaterThan(0);
+    const far = new Float32Array(32).fill(1e4);
+    index.add(far);
+    expect(index.stats().clamped).toBe(clamped + 1);
+    const f32 = new HnswIndex({ dim: 32, M: 8, efConstruction: 64, kernel: k, seed: 3 });
+    await f32.addBatch(data.base);
+    f32.add(far);
+    expect(index.stats().bytes.vectors).toBeLessThan(0.4 * f32.stats().bytes.vectors);
+    const q = learnQuantiser(data.base.subarray(0, 50 * 32), { dim: 32, store: 'i8' });
+    const v = data.base.subarray(0, 32);
+    index.get(0).forEach((x, j) => expect(Math.abs(x - v[j])).toBeLessThanOrEqual((q.scale / 2) * 1.000001 + Math.abs(v[j]) * 2 ** -23));
+  });
+
+  it('merge needs the same store; compaction keeps a quantised index answering', async () => {
+    const a = new HnswIndex({ dim: 32, M: 8, efConstruction: 32, kernel: k, seed: 3, store: 'i8', keepFullPrecision: true });
+    const b = new HnswIndex({ dim: 32, M: 8, efConstruction: 32, kernel: k, seed: 3 });
+    await a.addBatch(data.base.subarray(0, 600 * 32));
+    await b.addBatch(data.base.subarray(600 * 32), { ids: Array.from({ length: 600 }, (_, i) => 600 + i) });
+    await expect(a.merge(b)).rejects.toThrow(/cannot merge: store differs \(f32 into i8\)/);
+    for (let id = 0; id < 600; id += 2) a.remove(id);
+    const before = a.search(q0, 10, { ef: 64, rerank: 4 });
+    await a.compact();
+    expect(a.check().problems).toEqual([]);
+    const after = a.search(q0, 10, { ef: 64, rerank: 4 });
+    expect(Array.from(after.ids)).toEqual(Array.from(before.ids));
+    for (let id = 1; id < 600; id += 50) expect(Array.from(a.get(id))).toEqual(Array.from(data.base.subarray(id * 32, (id + 1) * 32)));
   });
 }
 

@@ -67,6 +67,7 @@ function wrapKernel(inner: DistanceKernel, options: FaultKernelOptions): Distanc
     descriptor: { module: new URL(import.meta.url).href, options },
     metrics: inner.metrics,
     boundaries: inner.boundaries,
+    stores: inner.stores,
     createSpace: (o: SpaceOptions) => wrapSpace(inner.createSpace(o)),
     attachSpace: (h: SpaceHandle) => wrapSpace(inner.attachSpace(h)),
   };

@@ -6,4 +6,6 @@ export { coreSuite, meanRecall } from './core-suite.js';
 export { kernelConformance, CONFORMANCE_DIMS } from './kernel-conformance.js';
 export { loadKernel, type KernelLoad } from './load-kernel.js';
 export { recallByDistance } from './recall.js';
+export { storeConformance, STORE_TOLERANCE } from './store-conformance.js';
+export { halfValue, referenceCodeDistance, referenceCodes, referenceDecode, referenceHalf, storedRow } from './store-reference.js';
 export { closeToReference, referenceDistance, referenceTolerance } from './reference.js';

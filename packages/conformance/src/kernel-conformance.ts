@@ -3,6 +3,7 @@ import { SeededRandom } from '@hnswlab/datasets';
 import { describe, expect, it } from 'vitest';
 import type { KernelLoad } from './load-kernel.js';
 import { closeToReference, referenceDistance, referenceTolerance } from './reference.js';
+import { storeConformance } from './store-conformance.js';
 
 export const CONFORMANCE_DIMS = [1, 3, 7, 8, 15, 16, 17, 100, 128, 384, 768, 1536];
 
@@ -34,6 +35,8 @@ function mismatches(space: VectorSpace, metric: Metric, query: Float32Array, row
  * relative (or 1e-6 absolute) of a float64 reference for every metric and the listed dims, or for ip
  * and cosine within the error bound of a float32 dot product (`referenceTolerance`), edge
  * values, growth across many steps, and the same answers through a space attached from a handle.
+ * Then every quantised store the kernel lists, with its tolerance stated (storeConformance), and a
+ * refusal of those it does not.
  */
 export function kernelConformance(label: string, load: Promise<KernelLoad>): void {
   describe(`kernel conformance: ${label}`, async () => {
@@ -193,6 +196,8 @@ export function kernelConformance(label: string, load: Promise<KernelLoad>): voi
         space.dispose();
       }
     });
+
+    storeConformance(kernel);
 
     it(`names its code path (${kernel.name}) and can be re-created from its descriptor`, async () => {
       expect(kernel.name).toMatch(/\S/);

@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HnswIndex, type DistanceKernel } from '@hnswlab/core';
+import { BruteForceIndex, HnswIndex, STORES, type DistanceKernel, type VectorStore } from '@hnswlab/core';
 import { graphOf } from '@hnswlab/core/testing';
-import { SeededRandom } from '@hnswlab/datasets';
+import { clusteredSet, SeededRandom } from '@hnswlab/datasets';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { KernelLoad } from './load-kernel.js';
@@ -27,6 +27,17 @@ interface Real {
   index: HnswIndex;
   kernel: DistanceKernel;
   strategies: readonly string[];
+  /** The store under test; quantised ones keep float32 rows, and searches rerank (exact answers). */
+  store: VectorStore;
+}
+
+/** What a quantised index needs to answer exactly: float32 rows kept, a rerank covering every candidate. */
+function storeOptions(real: Real) {
+  return { store: real.store, keepFullPrecision: true };
+}
+
+function rerankFor(real: Real, ef: number, k: number): number | undefined {
+  return real.store === 'f32' ? undefined : Math.ceil(ef / k);
 }
 
 type Command = fc.AsyncCommand<Model, Real>;
@@ -147,7 +158,7 @@ class Merge implements Command {
   ) {}
   check = () => true as const;
   async run(model: Model, real: Real): Promise<void> {
-    const source = new HnswIndex({ dim: DIM, M: 8, efConstruction: 32, kernel: real.kernel, seed: this.seed });
+    const source = new HnswIndex({ dim: DIM, M: 8, efConstruction: 32, kernel: real.kernel, seed: this.seed, ...storeOptions(real) });
     const live = [...model.vectors.keys()];
     const clashing = this.clash && live.length > 0;
     const first = clashing ? live[this.seed % live.length] : 5_000_000 + (this.seed % 1000) * 100;
@@ -220,9 +231,10 @@ class SearchBatch implements Command {
     // Many queries on 2 workers: the same answers as one at a time.
     const qs = vectors(this.seed + 5, this.n);
     const ef = Math.max(this.k, 16);
-    const batch = await real.index.searchBatch(qs, this.k, { ef, threads: 2 });
+    const rerank = rerankFor(real, 2 * this.k, this.k);
+    const batch = await real.index.searchBatch(qs, this.k, { ef, threads: 2, rerank });
     for (let q = 0; q < this.n; q++) {
-      const one = real.index.search(qs.subarray(q * DIM, (q + 1) * DIM), this.k, { ef });
+      const one = real.index.search(qs.subarray(q * DIM, (q + 1) * DIM), this.k, { ef, rerank });
       expect(Array.from(batch.ids.subarray(q * this.k, q * this.k + batch.counts[q])), `query ${q}`).toEqual(Array.from(one.ids));
       expect(batch.counts[q]).toBe(Math.min(this.k, model.vectors.size));
     }
@@ -243,7 +255,9 @@ class Search implements Command {
     // ef ≥ size: the beam search visits every row reachable from the entry point, so the answer is exact.
     const ef = Math.max(this.k, model.vectors.size + 1);
     const allowed = this.filterEvery ? [...model.vectors.keys()].filter((id) => id % this.filterEvery === 0) : undefined;
-    const got = real.index.search(q, this.k, { ef, filter: allowed && asFilter(allowed, this.filterEvery % 2 === 1) });
+    // A quantised store reranks every candidate with its float32 rows: the answer is exact too.
+    const rerank = rerankFor(real, ef, this.k);
+    const got = real.index.search(q, this.k, { ef, rerank, filter: allowed && asFilter(allowed, this.filterEvery % 2 === 1) });
     const want = [...model.vectors.entries()]
       .filter(([id]) => !allowed || allowed.includes(id))
       .map(([id, v]) => [id, Math.fround(l2(q, v))] as const)
@@ -365,36 +379,108 @@ export function modelSuite(label: string, load: Promise<KernelLoad>, strategies:
     }
     const k: DistanceKernel = kernel;
     const numRuns = Number(process.env.HNSWLAB_MODEL_RUNS ?? runs ?? 200);
-    it(
-      `${numRuns} random sequences of add, addBatch (${strategies.join(', ')}), remove, upsert, compact, merge, save/load, search (filtered too) and searchBatch agree with the model`,
-      { timeout: 600_000 },
-      async () => {
-        await fc.assert(
-          fc.asyncProperty(fc.commands(commandArbs, { maxCommands: 14 }), async (cmds) => {
-            const real: Real = {
-              index: new HnswIndex({ dim: DIM, M: 8, efConstruction: 32, kernel: k, seed: 3, capacity: 2 }),
-              kernel: k,
-              strategies,
-            };
-            const model: Model = { vectors: new Map(), nextId: 0 };
-            try {
-              await fc.asyncModelRun(
-                () => ({ model, real }),
-                [...cmds].map((c) => wrap(c)),
-              );
-            } finally {
-              real.index.dispose();
-            }
-          }),
-          { numRuns, seed: 20261201, ...replay() },
-        );
-        if (disconnectedSeen.count > 0)
-          console.info(
-            `[${k.name}] ${disconnectedSeen.count} searches ran on a level-0 graph that was not strongly connected (checked row by row)`,
+    for (const store of STORES.filter((s) => (k.stores ?? ['f32']).includes(s))) {
+      // Quantised stores run a quarter of the sequences: the model checks the same core, through other codes.
+      const storeRuns = store === 'f32' ? numRuns : Math.max(1, Math.round(numRuns / 4));
+      it(
+        `${store === 'f32' ? '' : `store ${store} (float32 rows kept, searches reranked): `}${storeRuns} random sequences of add, addBatch (${strategies.join(', ')}), remove, upsert, compact, merge, save/load, search (filtered too) and searchBatch agree with the model`,
+        { timeout: 600_000 },
+        async () => {
+          await fc.assert(
+            fc.asyncProperty(fc.commands(commandArbs, { maxCommands: 14 }), async (cmds) => {
+              const real: Real = {
+                index: new HnswIndex({
+                  dim: DIM,
+                  M: 8,
+                  efConstruction: 32,
+                  kernel: k,
+                  seed: 3,
+                  capacity: 2,
+                  store,
+                  keepFullPrecision: true,
+                }),
+                kernel: k,
+                strategies,
+                store,
+              };
+              const model: Model = { vectors: new Map(), nextId: 0 };
+              try {
+                await fc.asyncModelRun(
+                  () => ({ model, real }),
+                  [...cmds].map((c) => wrap(c)),
+                );
+              } finally {
+                real.index.dispose();
+              }
+            }),
+            { numRuns: storeRuns, seed: 20261201, ...replay() },
           );
-      },
-    );
+          if (disconnectedSeen.count > 0)
+            console.info(
+              `[${k.name}] ${disconnectedSeen.count} searches ran on a level-0 graph that was not strongly connected (checked row by row)`,
+            );
+        },
+      );
+    }
+    storeBuilds(k, strategies);
   });
+}
+
+/** Recall@10 by ids against brute force over the float32 vectors. */
+function idRecall(index: HnswIndex, oracle: BruteForceIndex, queries: Float32Array, dim: number, ef: number, rerank?: number): number {
+  let hits = 0;
+  const nq = queries.length / dim;
+  for (let q = 0; q < nq; q++) {
+    const v = queries.subarray(q * dim, (q + 1) * dim);
+    const truth = new Set(oracle.search(v, 10).ids);
+    for (const id of index.search(v, 10, { ef, rerank }).ids) if (truth.has(id)) hits++;
+  }
+  return hits / (nq * 10);
+}
+
+/**
+ * Every store the kernel lists builds with every strategy (threads 2), its graph checks clean, and
+ * its recall@10 at equal ef is reported beside f32's (f16 and i8 with codes only, b1 with float32
+ * rows kept, also reranked ×4). The floors are loose on purpose: this proves the stores work with
+ * every strategy; the lab measures how well.
+ */
+function storeBuilds(k: DistanceKernel, strategies: readonly string[]): void {
+  const stores = STORES.filter((s) => s !== 'f32' && (k.stores ?? ['f32']).includes(s));
+  if (stores.length === 0) return;
+  const dim = 32,
+    ef = 32;
+  const data = clusteredSet({ n: 1500, dim, queries: 40, seed: 12 });
+  it(
+    `stores ${stores.join(', ')} build with every strategy (${strategies.join(', ')}): check() clean, recall at ef ${ef} against f32`,
+    { timeout: 600_000 },
+    async () => {
+      const oracle = new BruteForceIndex({ dim, kernel: k });
+      oracle.addBatch(data.base);
+      const rows: string[] = [];
+      for (const strategy of strategies) {
+        const recall: Record<string, number> = {};
+        for (const store of ['f32', ...stores] as VectorStore[]) {
+          const index = new HnswIndex({ dim, M: 12, efConstruction: 64, kernel: k, seed: 5, store, capacity: 100 });
+          await index.addBatch(data.base.subarray(0, 500 * dim), { strategy, threads: 2, warmupRows: 50, minSegmentRows: 100 });
+          await index.addBatch(data.base.subarray(500 * dim), { strategy, threads: 2, warmupRows: 50, minSegmentRows: 100 });
+          expect(index.check().problems, `${store} ${strategy}`).toEqual([]);
+          expect(index.size).toBe(1500);
+          recall[store] = idRecall(index, oracle, data.queries, dim, ef);
+          if (index.keepFullPrecision && store !== 'f32') recall[`${store}+rerank4`] = idRecall(index, oracle, data.queries, dim, ef, 4);
+          index.dispose();
+        }
+        rows.push(
+          `${strategy}: ${Object.entries(recall)
+            .map(([s, r]) => `${s} ${r.toFixed(3)}`)
+            .join(', ')}`,
+        );
+        if (recall.f16 !== undefined) expect(recall.f16, `f16 ${strategy}`).toBeGreaterThanOrEqual(recall.f32 - 0.02);
+        if (recall.i8 !== undefined) expect(recall.i8, `i8 ${strategy}`).toBeGreaterThanOrEqual(recall.f32 - 0.1);
+        if (recall['b1+rerank4'] !== undefined) expect(recall['b1+rerank4'], `b1 ${strategy}`).toBeGreaterThan(recall.b1);
+      }
+      console.info(`[${k.name}] recall@10 at ef ${ef} (1500 × ${dim} clustered):\n  ${rows.join('\n  ')}`);
+    },
+  );
 }
 
 /** HNSWLAB_MODEL_REPLAY='{"seed":…,"path":"…"}' (as a failure prints it) replays one failing sequence. */

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
-import { HnswIndex, IndexFileError, type DistanceKernel } from '@hnswlab/core';
+import { HnswIndex, IndexFileError, STORES, type DistanceKernel, type VectorStore } from '@hnswlab/core';
 import { graphFingerprint } from '@hnswlab/core/testing';
 import { clusteredSet, SeededRandom } from '@hnswlab/datasets';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -216,6 +216,176 @@ export function persistenceSuite(label: string, load: Promise<KernelLoad>, refer
       );
       expect(outcomes.refused).toBeGreaterThan(cases * 0.9);
     });
+
+    describe('quantised stores', () => storeFiles(k, r, dir));
+  });
+}
+
+/**
+ * Quantised stores in files: codes, quantiser and kept rows saved and loaded (by this kernel and the
+ * reference: i8 and b1 answer bit for bit across kernels, their arithmetic being exact), a learned
+ * quantiser that survives a reload, each store's sections checked as the others are, and a file of a
+ * store this kernel does not implement refused with a clear error.
+ */
+function storeFiles(k: DistanceKernel, r: DistanceKernel, dir: string): void {
+  const dim = 24;
+  const data = clusteredSet({ n: 1500, dim, queries: 10, seed: 6 });
+  const lists = (kernel: DistanceKernel, store: VectorStore) => (kernel.stores ?? ['f32']).includes(store);
+  const build = async (kernel: DistanceKernel, store: VectorStore, keep: boolean, metric = 'l2', n = 1000) => {
+    const index = new HnswIndex({ dim, metric, M: 8, efConstruction: 48, kernel, seed: 4, store, keepFullPrecision: keep });
+    await index.addBatch(data.base.subarray(0, n * dim));
+    for (let id = 0; id < n; id += 13) index.remove(id);
+    return index;
+  };
+  const answersOf = (index: HnswIndex, rerank?: number) => {
+    const out = [];
+    for (let q = 0; q < 10; q++) {
+      const res = index.search(data.queries.subarray(q * dim, (q + 1) * dim), 10, { ef: 40, rerank });
+      out.push([Array.from(res.ids), Array.from(res.distances)]);
+    }
+    return out;
+  };
+
+  for (const store of STORES.filter((s) => s !== 'f32' && lists(r, s))) {
+    if (!lists(k, store)) {
+      it(`${store}: a file of a store ${k.name} does not implement is refused with a clear error`, async () => {
+        const a = await build(r, store, false);
+        expect(() => HnswIndex.deserialize(a.serialize(), { kernel: k })).toThrow(new RegExp(`does not implement store '${store}'`));
+      });
+      continue;
+    }
+    for (const keep of [false, true]) {
+      for (const metric of ['l2', 'ip', 'cosine'].filter((m) => k.metrics.includes(m))) {
+        it(`${store}${keep ? ' with float32 rows kept' : ''}, ${metric}: saved by ${k.name}, loaded by ${k.name} and ${r.name}: the same graph and answers`, async () => {
+          const a = await build(k, store, keep, metric);
+          const file = join(dir, `${store}-${keep}-${metric}.hnsw`);
+          await a.save(file);
+          for (const kernelOf of [k, r]) {
+            const b = await HnswIndex.load(file, { kernel: kernelOf });
+            expect(b.store).toBe(store);
+            expect(b.keepFullPrecision).toBe(keep);
+            expect(graphFingerprint(b), kernelOf.name).toEqual(graphFingerprint(a));
+            expect(b.check().problems).toEqual([]);
+            expect(b.stats().clamped).toBe(a.stats().clamped);
+            for (let id = 1; id < 1000; id += 100) expect(Array.from(b.get(id)), `get(${id})`).toEqual(Array.from(a.get(id)));
+            // f16 distances are float32 sums, rounded by each kernel its own way; i8 and b1 are exact everywhere.
+            if (kernelOf === k || store !== 'f16') expect(answersOf(b), kernelOf.name).toEqual(answersOf(a));
+            else sameIds(b, a, data.queries, dim, kernelOf.name);
+            if (keep) {
+              const x = answersOf(a, 3),
+                y = answersOf(b, 3);
+              expect(
+                y.map(([ids]) => ids),
+                `${kernelOf.name} reranked`,
+              ).toEqual(x.map(([ids]) => ids));
+            } else expect(() => b.search(data.queries.subarray(0, dim), 5, { rerank: 2 })).toThrow(/rerank needs float32 rows/);
+            b.dispose();
+          }
+        });
+      }
+    }
+
+    it(`${store}: a loaded index continues as the saved one would have, with the quantiser it learned`, async () => {
+      const whole = await build(k, store, false, 'l2', 800);
+      const saved = await build(k, store, false, 'l2', 800);
+      const loaded = HnswIndex.deserialize(saved.serialize(), { kernel: k });
+      for (const index of [whole, loaded]) {
+        await index.addBatch(data.base.subarray(800 * dim), { strategy: 'batched' });
+        index.remove(900);
+      }
+      expect(graphFingerprint(loaded)).toEqual(graphFingerprint(whole));
+      expect(answersOf(loaded)).toEqual(answersOf(whole));
+      expect(loaded.stats().clamped).toBe(whole.stats().clamped);
+      // An index saved before its first row has no quantiser yet: the loaded one learns it from its first batch.
+      const empty = HnswIndex.deserialize(new HnswIndex({ dim, M: 8, efConstruction: 48, kernel: k, seed: 4, store }).serialize(), {
+        kernel: k,
+      });
+      await empty.addBatch(data.base.subarray(0, 1000 * dim));
+      for (let id = 0; id < 1000; id += 13) empty.remove(id);
+      expect(answersOf(empty)).toEqual(answersOf(await build(k, store, false)));
+    });
+  }
+
+  if (!lists(k, 'i8')) return;
+  it('crafted quantised files with valid checksums: codes out of range, a bad quantiser, sections that do not belong', async () => {
+    const craft = async (store: VectorStore, keep: boolean) => {
+      const index = new HnswIndex({ dim: 40, M: 4, efConstruction: 16, kernel: k, seed: 2, store, keepFullPrecision: keep });
+      await index.addBatch(clusteredSet({ n: 100, dim: 40, queries: 1, seed: 3 }).base);
+      return unpack(index.serialize());
+    };
+    const i8 = await craft('i8', false),
+      f16 = await craft('f16', false),
+      b1 = await craft('b1', true);
+    const edit = (file: Map<string, Uint8Array>, name: string, change: (b: Uint8Array, v: DataView) => void) => {
+      const b = file.get(name)!.slice();
+      change(b, new DataView(b.buffer));
+      return new Map([...file, [name, b]]);
+    };
+    const meta = (file: Map<string, Uint8Array>, patch: Record<string, unknown>) => {
+      const m = JSON.parse(new TextDecoder().decode(file.get('meta'))) as Record<string, unknown>;
+      return new Map([...file, ['meta', new TextEncoder().encode(JSON.stringify({ ...m, ...patch }))]]);
+    };
+    const without = (file: Map<string, Uint8Array>, name: string) => new Map([...file].filter(([n]) => n !== name));
+    const cases: Array<[string, Uint8Array, RegExp]> = [
+      [
+        'an i8 code of −128',
+        pack(
+          edit(i8, 'codes', (b) => (b[45] = 0x80)),
+          2,
+        ),
+        /^codes: row 1 has code −128 \(component 5\)/,
+      ],
+      [
+        'an f16 NaN',
+        pack(
+          edit(f16, 'codes', (_, v) => v.setUint16(6, 0x7e00, true)),
+          2,
+        ),
+        /^codes: row 0 has a non-finite half \(component 3\)/,
+      ],
+      [
+        'b1 padding bits',
+        pack(
+          edit(b1, 'codes', (_, v) => v.setUint32(4, 1 << 20, true)),
+          2,
+        ),
+        /^codes: row 0 has padding bits set/,
+      ],
+      [
+        'a NaN centre',
+        pack(
+          edit(i8, 'quant', (_, v) => v.setFloat32(8, Number.NaN, true)),
+          2,
+        ),
+        /^quant: quantiser\.centre\[1\] is NaN/,
+      ],
+      [
+        'a zero scale',
+        pack(
+          edit(i8, 'quant', (_, v) => v.setFloat32(0, 0, true)),
+          2,
+        ),
+        /^quant: quantiser\.scale must be a finite number > 0/,
+      ],
+      ['no quantiser section', pack(without(i8, 'quant'), 2), /section 'quant' is missing/],
+      [
+        'rows but no quantiser',
+        pack(meta(without(i8, 'quant'), { quantiser: false }), 2),
+        /^meta: 100 rows of store 'i8' but no quantiser/,
+      ],
+      ['kept rows the meta does not mention', pack(meta(b1, { keepFullPrecision: false }), 2), /section 'vectors' does not belong/],
+      ['no keepFullPrecision', pack(meta(i8, { keepFullPrecision: undefined }), 2), /^meta: keepFullPrecision is undefined/],
+      ['a quantised store in a version-1 file', pack(i8, 1), /^meta: store 'i8' in a version 1 file/],
+      ['codes of the wrong length', pack(new Map([...i8, ['codes', i8.get('codes')!.subarray(40)]]), 2), /^codes: has 3960 bytes/],
+    ];
+    for (const [what, file, message] of cases) expect(() => HnswIndex.deserialize(file, { kernel: k }), what).toThrow(message);
+    for (const [what, file] of cases) {
+      try {
+        HnswIndex.deserialize(file, { kernel: k });
+      } catch (err) {
+        expect(err, what).toBeInstanceOf(IndexFileError);
+      }
+    }
   });
 }
 
@@ -240,7 +410,7 @@ function unpack(file: Uint8Array): Map<string, Uint8Array> {
 }
 
 /** Sections back into a file with correct checksums: a crafted file a checksum cannot catch. */
-function pack(sections: Map<string, Uint8Array>): Uint8Array {
+function pack(sections: Map<string, Uint8Array>, version = 1): Uint8Array {
   const align = (n: number) => Math.ceil(n / 64) * 64;
   const tableEnd = 64 + 32 * sections.size;
   let at = align(tableEnd);
@@ -252,7 +422,7 @@ function pack(sections: Map<string, Uint8Array>): Uint8Array {
   const file = new Uint8Array(at);
   const v = new DataView(file.buffer);
   file.set(new TextEncoder().encode('HNSWLAB\0'), 0);
-  v.setUint32(8, 1, true);
+  v.setUint32(8, version, true);
   v.setUint32(12, sections.size, true);
   v.setBigUint64(16, BigInt(at), true);
   [...sections].forEach(([name, data], i) => {

@@ -1,5 +1,6 @@
 import type { IndexState } from './index-state.js';
 import { H_COUNT, H_DELETED, H_ENTRY, H_MAX_LEVEL, H_UPPER_USED } from './layout.js';
+import { storeSpec } from './stores/store-spec.js';
 
 /** What a compaction did. */
 export interface CompactReport {
@@ -38,7 +39,9 @@ export function compactIndex(s: IndexState): CompactReport {
     throw err;
   }
   g.endUndo();
-  const bytesPerRow = g.stride0 * 4 + 14 + s.params.dim * 4;
+  const p = s.params;
+  const vectorBytes = storeSpec(p.store).codeBytes(p.dim) + (p.store !== 'f32' && p.keepFullPrecision ? p.dim * 4 : 0);
+  const bytesPerRow = g.stride0 * 4 + 14 + vectorBytes;
   let upperFreed = 0;
   for (let row = 0; row < count; row++) if (g.deleted[row]) upperFreed += g.levels[row] * g.strideUp * 4;
   renumber(s);
@@ -122,7 +125,8 @@ function renumber(s: IndexState): void {
   let entry = old >= 0 && to[old] >= 0 ? old : -1;
   if (entry < 0) for (let row = 0; row < count; row++) if (to[row] >= 0 && (entry < 0 || g.levels[row] > g.levels[entry])) entry = row;
 
-  const vectors = s.space.rows(0, count);
+  // An f32 store's rows move in one view; a quantised store moves codes, derived terms and kept rows.
+  const vectors = s.quantised ? null : s.space.rows(0, count);
   const stride0 = g.stride0,
     strideUp = g.strideUp;
   let upper = 0;
@@ -134,7 +138,8 @@ function renumber(s: IndexState): void {
     if (j !== row) {
       g.levels[j] = level;
       g.labels[j] = g.labels[row];
-      vectors.copyWithin(j * dim, row * dim, (row + 1) * dim);
+      if (vectors) vectors.copyWithin(j * dim, row * dim, (row + 1) * dim);
+      else s.quantised!.copyRow(row, j);
     }
     g.deleted[j] = 0;
     g.locks[j] = 0;

@@ -17,6 +17,8 @@
 //   insertion. Fused kernels follow the same protocol on the same words.
 // - Before a batch writes any list of a row that existed before the batch, it logs the row's lists to
 //   the undo log (see GraphLayout) so that a failed batch can be rolled back exactly.
+// - A quantised space's quantiser is set once, in the owner thread, before its first write and before
+//   any handle is taken; it never changes after (workers receive it through the handle).
 
 /** A distance metric's name: the built-in ones, or one registered with `registerMetric`. */
 export type Metric = 'l2' | 'cosine' | 'ip' | (string & {});
@@ -67,6 +69,12 @@ export interface DistanceKernel {
   readonly metrics: readonly Metric[];
   /** The boundaries its spaces support, slowest first: an index uses the last one unless told otherwise. */
   readonly boundaries: readonly Boundary[];
+  /**
+   * The stores ({@link VectorStore}) its spaces implement; absent means `['f32']`. A kernel that lists
+   * a store other than `f32` returns a {@link QuantisedSpace} for it, and throws from createSpace
+   * for a store it does not list.
+   */
+  readonly stores?: readonly VectorStore[];
   /** A new, empty vector space able to hold `capacity` rows before it grows. */
   createSpace(options: SpaceOptions): VectorSpace;
   /** The same space seen from another thread, from {@link VectorSpace.handle}. Never grows. */
@@ -78,6 +86,77 @@ export interface SpaceOptions {
   readonly metric: Metric;
   /** Rows to hold before the first growth. */
   readonly capacity: number;
+  /** How rows are stored and compared. Default 'f32'. */
+  readonly store?: VectorStore;
+  /**
+   * Quantised stores: also keep each row's float32 values (as stored under the metric: unit length
+   * under cosine), for exact distances (`createProbe(n, { exact: true })`), `read` and `rows`.
+   * Default true for 'b1' (its codes alone rank too coarsely), false for 'f16' and 'i8'. An 'f32'
+   * store is its own full precision and ignores this.
+   */
+  readonly keepFullPrecision?: boolean;
+  /**
+   * 'i8' and 'b1': the quantiser, known at creation (given by the caller, or read from a file).
+   * Without it, {@link QuantisedSpace.setQuantiser} must be called before the first write.
+   */
+  readonly quantiser?: Quantiser;
+}
+
+/**
+ * How a space stores its rows; the graph is built and searched on what is stored (the "codes").
+ * Every formula below is part of the contract: a kernel computes these values, not approximations of
+ * them, so that files, graphs and answers agree across kernels. Under cosine, rows and queries are
+ * first normalised as the f32 store does (sum of squares in float64, j ascending; each component
+ * times 1/√sum, rounded to float32), and the normalised float32 row is what is encoded.
+ *
+ * - `f32`: dim float32 per row. Distances: the metric's float32 formula (within MetricSpec.tolerance).
+ * - `f16`: dim IEEE 754 binary16 per row (uint16), rounded to nearest, ties to even, from the float32
+ *   value; a component with |x| > 65504 is stored as ±65504 and its row counted as clamped. Decoding is
+ *   exact. Distances: the metric's formula between the query in float32 (an outside query is not
+ *   rounded to f16; a stored row as the query is its decoded row) and the decoded row, within the
+ *   metric's tolerance over those two vectors.
+ * - `i8`: dim int8 per row: q_j = clamp(roundHalfEven(t_j), −127, 127) with t_j = (x_j − c_j) / s in
+ *   float64, c and s the {@link Quantiser}'s centre and scale; a row with some t_j ≥ 127.5 or ≤ −127.5
+ *   is counted as clamped; −128 is never written. An outside query is encoded the same way (not
+ *   counted), so traversal is integer work on both sides. Distances, exactly (float64 operations in
+ *   the order written, then one rounding to float32; S and I are integers, exact in any order since
+ *   dim·254² < 2^53; s² is exact in float64):
+ *     l2:         S = Σ_j (qa_j − qb_j)²                      d = fround(S · s²)
+ *     ip, cosine: I = Σ_j qa_j·qb_j, P(q) = Σ_j c_j·q_j and C = Σ_j c_j² (float64, j ascending),
+ *                 d = fround(1 − ((C + s·(P(qa) + P(qb))) + s²·I))
+ *   P per row and C are scalar sums computed once (per write, per query, per quantiser), never in
+ *   the inner loop. Decoding (read, when no float32 rows are kept): fround(c_j + s·q_j).
+ * - `b1`: ⌈dim/32⌉ uint32 words per row; bit j (bit j & 31 of word j >> 5) is 1 iff x_j > c_j (float32
+ *   comparison); padding bits are 0. Distance for every metric: the Hamming distance Σ popcount(a ⊕ b),
+ *   a float32 integer. An outside query is encoded the same way. Decoding: c_j + s (bit 1) or c_j − s.
+ *   Precision comes back through exact rerank over kept float32 rows.
+ *
+ * Code bytes per row (the `codes` view and the file's `codes` section): 4·dim, 2·dim, dim and
+ * 4·⌈dim/32⌉. Little-endian, rows contiguous.
+ */
+export type VectorStore = 'f32' | 'f16' | 'i8' | 'b1';
+
+/**
+ * The parameters of an 'i8' or 'b1' store: per-dimension centres and one scale. Learned by the core
+ * from an index's first batch (`learnQuantiser` in @hnswlab/core: i8, the mid-range of each dimension
+ * and the smallest scale that codes the batch without clamping; b1, each dimension's mean and the
+ * root-mean-square deviation from it), or given by the caller.
+ */
+export interface Quantiser {
+  /** dim finite float32: i8, the value code 0 stands for; b1, the threshold each bit compares with. */
+  readonly centre: Float32Array;
+  /** A finite float32 > 0: i8, the step between codes; b1, how far from the centre a bit decodes. */
+  readonly scale: number;
+}
+
+/** Options of {@link VectorSpace.createProbe}. */
+export interface ProbeOptions {
+  /**
+   * Distances over the float32 rows (the metric's formula, as the f32 store computes them) instead of
+   * the codes: what exact rerank uses. The f32 store's probes are always exact; a quantised space
+   * without kept float32 rows throws.
+   */
+  readonly exact?: boolean;
 }
 
 /**
@@ -89,6 +168,8 @@ export interface SpaceHandle {
   readonly dim: number;
   readonly metric: Metric;
   readonly capacity: number;
+  /** Absent means 'f32'. A quantised space's handle carries its quantiser and its buffers. */
+  readonly store?: VectorStore;
   readonly [key: string]: unknown;
 }
 
@@ -104,9 +185,10 @@ export interface MemoryRegion {
 }
 
 /**
- * The kernel-owned store: `capacity` rows of `dim` float32, flat, growable, shareable with workers,
- * and the other memory the index keeps beside it (the graph's arrays) as regions the kernel can
- * address. Rows are written once by the core (validated before) and then only read.
+ * The kernel-owned store: `capacity` rows of `dim` float32 (or of codes, see {@link VectorStore} and
+ * {@link QuantisedSpace}), flat, growable, shareable with workers, and the other memory the index
+ * keeps beside it (the graph's arrays) as regions the kernel can address. Rows are written once by
+ * the core (validated before) and then only read.
  */
 export interface VectorSpace {
   readonly dim: number;
@@ -120,18 +202,28 @@ export interface VectorSpace {
    * this space sees the new memory afterwards; callers re-read their views after a reserve.
    */
   reserve(rows: number): void;
-  /** Store `count` rows from `src` (row-major, starting at `srcOffset` floats) at `firstRow`. Normalising metrics store them normalised. */
+  /**
+   * Store `count` rows from `src` (row-major, starting at `srcOffset` floats) at `firstRow`. Normalising
+   * metrics store them normalised; quantised stores encode them (and keep the float32 rows if asked).
+   */
   write(firstRow: number, src: Float32Array, count?: number, srcOffset?: number): void;
-  /** A copy of a stored row, as stored (normalised under cosine). */
+  /**
+   * A copy of a stored row as float32, as stored (normalised under cosine): a quantised space returns
+   * its kept float32 row, or the decoded codes when it keeps none.
+   */
   read(row: number): Float32Array;
   /**
-   * Rows [firstRow, firstRow + count) as stored, as one view into the space (valid until the next
-   * reserve): for saving, and for loading saved rows as they are (written through, nothing is
-   * normalised again). Owner thread only.
+   * Rows [firstRow, firstRow + count) as stored float32, as one view into the space (valid until the
+   * next reserve): for saving, and for loading saved rows as they are (written through, nothing is
+   * normalised again). A quantised space's kept float32 rows (it throws when it keeps none; their
+   * codes are {@link QuantisedSpace.codes}). Owner thread only.
    */
   rows(firstRow: number, count: number): Float32Array;
-  /** Per-thread scratch for batched distance calls against this space, with room for `maxBatch` ids. */
-  createProbe(maxBatch: number): DistanceProbe;
+  /**
+   * Per-thread scratch for batched distance calls against this space, with room for `maxBatch` ids.
+   * Distances are the store's (see {@link VectorStore}); `{ exact: true }` gives float32 ones.
+   */
+  createProbe(maxBatch: number, options?: ProbeOptions): DistanceProbe;
   /** `byteLength` zeroed bytes of shared memory this kernel addresses, 64-byte aligned. Owner thread only. */
   allocate(byteLength: number): MemoryRegion;
   /** The region's contents in a block of `byteLength` bytes (zero beyond the old length); may move. The old region is released. */
@@ -140,13 +232,60 @@ export interface VectorSpace {
   release(region: MemoryRegion): void;
   /**
    * Present when the kernel fuses traversal: one thread's kernel-side search and insert over `graph`
-   * (which must live in regions of this space). See {@link FusedTraversal}.
+   * (which must live in regions of this space). See {@link FusedTraversal}. On a quantised space it
+   * computes the store's distances, the same float32 values as the space's probes.
    */
   createTraversal?(graph: GraphLayout, options: TraversalOptions): FusedTraversal;
   /** What another thread passes to {@link DistanceKernel.attachSpace}. Taken after the last reserve. */
   handle(): SpaceHandle;
   /** Release what the space holds (native memory, wasm regions). The space is unusable after. */
   dispose(): void;
+}
+
+/**
+ * A space whose store is 'f16', 'i8' or 'b1': what it has beyond {@link VectorSpace}. The probes
+ * (and fused traversals, where the kernel has them) of such a space compute the store's distances on
+ * the codes, the same float32 values whichever call computes them. `byteLength` counts the codes,
+ * what the kernel derives from them (i8's P per row) and the kept float32 rows.
+ */
+/*
+ * What a kernel implements to list a quantised store (the js kernel, packages/kernels-js, is the
+ * reference: code-space.ts and store-f16.ts, store-i8.ts, store-b1.ts):
+ * 1. `stores` lists it; createSpace({ store, keepFullPrecision, quantiser }) returns a QuantisedSpace,
+ *    and attachSpace re-creates it from its handle (codes, derived terms, kept rows, quantiser).
+ * 2. write: normalise under cosine (as the f32 store), keep the float32 row if asked, encode by the
+ *    VectorStore rules, count clamped rows, derive per-row terms (i8 under ip/cosine: P).
+ * 3. Probes: the store's distances on the codes, bit-exact for i8 and b1, in toRows/toRow/rowToRows/
+ *    firstNearer alike; an outside query encoded as a row is (not counted as clamped; before any
+ *    quantiser is set there are no rows, and a query need not be encoded); `{ exact: true }` probes
+ *    over the kept float32 rows with the f32 formulas, or an error when none are kept.
+ * 4. A fused traversal (createTraversal), where the kernel has one, computes the same store distances.
+ * 5. codes/writeCodes/copyRow/read/rows/reserve/byteLength as documented below and on VectorSpace.
+ * 6. The conformance suite (kernelConformance, persistenceSuite, modelSuite in @hnswlab/conformance)
+ *    runs every listed store: codes bit-exact against an independent reference encoder, files that
+ *    load into the js kernel with bit-identical i8/b1 answers.
+ */
+
+export interface QuantisedSpace extends VectorSpace {
+  /** Rows written with a component outside the store's range, stored clamped (see VectorStore). Owner thread. */
+  readonly clamped: number;
+  /** The quantiser in use ('i8', 'b1'), or null until set; null for 'f16'. */
+  readonly quantiser: Quantiser | null;
+  /**
+   * 'i8' and 'b1': use `quantiser` (copied) from now on. Once, before the first write, in the owner
+   * thread; throws if one is set already, and for 'f16'.
+   */
+  setQuantiser(quantiser: Quantiser): void;
+  /** The codes of rows [firstRow, firstRow + count) as bytes, one view into the space (valid until the next reserve). Owner thread. */
+  codes(firstRow: number, count: number): Uint8Array;
+  /**
+   * Store `count` rows' codes from `src` (as `codes` returns them, already checked) at `firstRow`, and
+   * derive what the kernel keeps per row from them: how a saved file is loaded. Kept float32 rows
+   * are loaded separately, through `rows`.
+   */
+  writeCodes(firstRow: number, src: Uint8Array, count: number): void;
+  /** Make row `to` a copy of row `from` (codes, derived terms, kept float32 row): compaction. Owner thread. */
+  copyRow(from: number, to: number): void;
 }
 
 /**
@@ -426,7 +565,12 @@ export interface IndexStats {
   tombstones: number;
   /** Bytes compactions freed for later inserts, in total. */
   reclaimedBytes: number;
-  /** Bytes held: vectors (the kernel's space), graph (links, levels, locks), other (labels, tombstones, scratch). */
+  /** Vectors stored with a component outside a quantised store's range, clamped (never wrapped); 0 for 'f32'. */
+  clamped: number;
+  /**
+   * Bytes held: vectors (the kernel's space: codes, what the kernel derives from them, kept float32
+   * rows, probe scratch), graph (links, levels, locks), other (labels, tombstones, scratch).
+   */
   bytes: { vectors: number; graph: number; other: number };
 }
 

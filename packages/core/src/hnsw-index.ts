@@ -1,7 +1,17 @@
 import type { BatchReport } from './batch-report.js';
 import { insertOne, runBatch } from './batch.js';
 import { checkGraph, type GraphReport } from './check.js';
-import type { Boundary, DistanceKernel, IndexStats, InsertOptions, InsertStrategy, Metric, SearchResult } from './contracts.js';
+import type {
+  Boundary,
+  DistanceKernel,
+  IndexStats,
+  InsertOptions,
+  InsertStrategy,
+  Metric,
+  Quantiser,
+  SearchResult,
+  VectorStore,
+} from './contracts.js';
 import { IndexState, STATES } from './index-state.js';
 import { availableParallelism } from 'node:os';
 import { compactIndex, type CompactReport } from './compact.js';
@@ -18,6 +28,9 @@ import { withFile } from './persist/load-file.js';
 import { readHnswlib, type HnswlibOptions } from './persist/read-hnswlib.js';
 import { bufferSource, readIndex, type LoadOptions } from './persist/read-index.js';
 import { saveIndex, serializeIndex } from './persist/write-index.js';
+import { rerank } from './rerank.js';
+import { checkQuantiser } from './stores/quantiser.js';
+import { kernelStore } from './stores/store-spec.js';
 
 /** Passes a loaded state to the constructor; not exported, so only this module can use it. */
 const ADOPT = Symbol('hnswlab.adopt');
@@ -51,6 +64,24 @@ export interface HnswIndexOptions {
    * this fraction of the rows; 1 turns it off (compact() still works). Default 0.25.
    */
   compactAt?: number;
+  /**
+   * How vectors are stored and compared: 'f32' (default), 'f16' (IEEE half), 'i8' (a per-dimension
+   * centre and one scale, integer distances) or 'b1' (a bit per dimension, Hamming distance). The
+   * graph is built and searched on these codes; `search(…, { rerank })` re-scores the best candidates
+   * with float32 rows where they are kept. The kernel must implement the store (`kernel.stores`).
+   */
+  store?: VectorStore;
+  /**
+   * Keep float32 rows beside the codes, for rerank and exact get(). Default true for 'b1', false for
+   * 'f16' and 'i8'; an 'f32' store is its own full precision.
+   */
+  keepFullPrecision?: boolean;
+  /**
+   * 'i8' and 'b1': the quantiser (per-dimension centres and a scale). Default: learned from the first
+   * batch added (see learnQuantiser), so make that batch representative; later vectors outside an i8
+   * range are clamped and counted in stats().clamped.
+   */
+  quantiser?: Quantiser;
 }
 
 export interface AddBatchOptions extends InsertOptions {
@@ -74,6 +105,14 @@ export interface SearchOptions {
    * are scanned exactly instead (the result says `exact: true`).
    */
   filter?: FilterInput;
+  /**
+   * Exact rerank: take the best rerank·k candidates by the store's distance (the beam width is then
+   * at least rerank·k), re-score them with the float32 rows, and return the k nearest by that exact
+   * distance (the metric's float32 value). Needs float32 rows: store 'f32' or keepFullPrecision.
+   * Without it, a quantised store's distances are its own (decoded f16, i8 integer arithmetic, b1 bit
+   * counts).
+   */
+  rerank?: number;
 }
 
 /**
@@ -91,6 +130,10 @@ export class HnswIndex {
   readonly boundary: Boundary;
   /** See HnswIndexOptions.compactAt. */
   readonly compactAt: number;
+  /** How vectors are stored (HnswIndexOptions.store). */
+  readonly store: VectorStore;
+  /** Float32 rows are held beside the codes (always true for 'f32'): rerank is possible. */
+  readonly keepFullPrecision: boolean;
   readonly #s: IndexState;
   #queue: Promise<void> = Promise.resolve();
   #busy = false;
@@ -102,6 +145,7 @@ export class HnswIndex {
       const p = adopted.params;
       ({ dim: this.dim, metric: this.metric, M: this.M, efConstruction: this.efConstruction, efSearch: this.efSearch } = p);
       ({ seed: this.seed, kernel: this.kernel, boundary: this.boundary } = p);
+      ({ store: this.store, keepFullPrecision: this.keepFullPrecision } = p);
       this.compactAt = DEFAULT_COMPACT_AT;
       this.#s = adopted;
       STATES.set(this, adopted);
@@ -132,6 +176,10 @@ export class HnswIndex {
     if (!supported.includes(boundary)) {
       throw new RangeError(`the ${kernel.name} kernel does not support boundary '${boundary}' (it supports ${supported.join(', ')})`);
     }
+    const store = kernelStore(kernel, options.store ?? 'f32');
+    const keep = options.keepFullPrecision ?? store.keepsFullPrecision;
+    if (typeof keep !== 'boolean') throw new TypeError(`keepFullPrecision must be a boolean, got ${describeValue(keep)}`);
+    const quantiser = options.quantiser === undefined ? null : checkQuantiser(options.quantiser, dim, store.name);
     const capacity = checkPositiveInt('capacity', options.capacity ?? 1024);
     const compactAt = options.compactAt ?? DEFAULT_COMPACT_AT;
     if (typeof compactAt !== 'number' || !(compactAt > 0 && compactAt <= 1))
@@ -145,8 +193,24 @@ export class HnswIndex {
     this.seed = seed;
     this.kernel = kernel;
     this.boundary = boundary;
+    this.store = store.name;
+    this.keepFullPrecision = store.name === 'f32' || keep;
     this.#s = new IndexState(
-      { dim, metric: spec.name, M, efConstruction, efSearch, seed, kernel, boundary, capacity, timing: options.timing ?? true },
+      {
+        dim,
+        metric: spec.name,
+        M,
+        efConstruction,
+        efSearch,
+        seed,
+        kernel,
+        boundary,
+        capacity,
+        timing: options.timing ?? true,
+        store: store.name,
+        keepFullPrecision: this.keepFullPrecision,
+        quantiser,
+      },
       spec,
     );
     STATES.set(this, this.#s);
@@ -208,7 +272,7 @@ export class HnswIndex {
       if (!(source instanceof HnswIndex)) throw new TypeError('merge needs another HnswIndex');
       if (source === this) throw new RangeError('an index cannot be merged into itself');
       source.#assertOpen();
-      const mismatch = (['dim', 'metric', 'M'] as const).find((key) => source[key] !== this[key]);
+      const mismatch = (['dim', 'metric', 'M', 'store'] as const).find((key) => source[key] !== this[key]);
       if (mismatch) throw new RangeError(`cannot merge: ${mismatch} differs (${String(source[mismatch])} into ${String(this[mismatch])})`);
       if (source.kernel.name !== this.kernel.name)
         throw new RangeError(`cannot merge: kernel differs (${source.kernel.name} into ${this.kernel.name})`);
@@ -230,14 +294,17 @@ export class HnswIndex {
     checkPositiveInt('k', k);
     const ef = options.ef === undefined ? Math.max(k, this.efSearch) : checkPositiveInt('ef', options.ef);
     if (ef < k) throw new RangeError(`ef (${ef}) must be at least k (${k})`);
+    const again = this.#checkRerank(options.rerank);
     const s = this.#s;
     const filter = options.filter === undefined ? undefined : compileFilter(s, options.filter, this);
     if (s.live === 0 || filter?.allowed === 0) return { ids: new Uint32Array(0), distances: new Float32Array(0) };
-    const exact = filter !== undefined && preferExact(filter.allowed, ef, 2 * this.M, s.live);
-    const found = exact
-      ? exactSearch(s.graph, s.exactProbe(), query, k, filter.rows)
-      : s.inserter.nearest(query, ef, s.graph.header[H_DELETED] > 0, filter?.rows ?? null);
+    const width = Math.max(ef, again * k);
+    const exact = filter !== undefined && preferExact(filter.allowed, width, 2 * this.M, s.live);
+    const candidates = exact
+      ? exactSearch(s.graph, s.exactProbe(), query, Math.max(k, again * k), filter.rows)
+      : s.inserter.nearest(query, width, s.graph.header[H_DELETED] > 0, filter?.rows ?? null);
     if (exact) s.counters.distanceEvals += filter.allowed;
+    const found = again > 0 ? rerank(s.rerankProbe(), query, candidates, again * k, k, s.counters) : candidates;
     const n = Math.min(k, found.count);
     const ids = new Uint32Array(n);
     const distances = new Float32Array(n);
@@ -257,13 +324,14 @@ export class HnswIndex {
    * it, so it always sees a whole index.
    */
   searchBatch(queries: Float32Array, k: number, options: SearchBatchOptions = {}): Promise<BatchSearchResult> {
-    let shared: SharedArrayBuffer, ef: number, threads: number;
+    let shared: SharedArrayBuffer, ef: number, threads: number, again: number;
     try {
       this.#assertOpen();
       checkVectors(queries, this.dim, this.#s.metricSpec.normalise, 'queries', true);
       checkPositiveInt('k', k);
       ef = options.ef === undefined ? Math.max(k, this.efSearch) : checkPositiveInt('ef', options.ef);
       if (ef < k) throw new RangeError(`ef (${ef}) must be at least k (${k})`);
+      again = this.#checkRerank(options.rerank);
       threads = options.threads === undefined ? availableParallelism() : checkPositiveInt('threads', options.threads);
       shared = new SharedArrayBuffer(queries.byteLength);
       new Float32Array(shared).set(queries);
@@ -274,7 +342,7 @@ export class HnswIndex {
       const s = this.#s;
       const filter = options.filter === undefined ? undefined : compileFilter(s, options.filter, this);
       const n = queries.length / this.dim;
-      const exact = filter !== undefined && preferExact(filter.allowed, ef, 2 * this.M, s.live);
+      const exact = filter !== undefined && preferExact(filter.allowed, Math.max(ef, again * k), 2 * this.M, s.live);
       if (exact) s.counters.distanceEvals += filter.allowed * n;
       let rows: SharedArrayBuffer | null = null;
       if (filter) {
@@ -284,7 +352,7 @@ export class HnswIndex {
       const skipDeleted = s.graph.header[H_DELETED] > 0;
       const result = await searchBatch(
         s,
-        { queries: shared, dim: this.dim, n, k, ef, skipDeleted, filter: rows, exact },
+        { queries: shared, dim: this.dim, n, k, ef, skipDeleted, filter: rows, exact, rerank: again },
         s.live === 0 ? 1 : threads,
       );
       return exact ? { ...result, exact } : result;
@@ -365,7 +433,10 @@ export class HnswIndex {
     return this.#s.rowOf.has(id);
   }
 
-  /** A copy of a stored vector (normalised under cosine). */
+  /**
+   * A copy of a stored vector (normalised under cosine). A quantised store without float32 rows kept
+   * returns its decoded codes, not the vector that was added.
+   */
   get(id: number): Float32Array {
     this.#assertOpen();
     const row = this.#s.rowOf.get(id);
@@ -394,6 +465,7 @@ export class HnswIndex {
       lockSpins: c.lockSpins,
       tombstones: g.header[H_DELETED],
       reclaimedBytes: s.reclaimedBytes,
+      clamped: s.clamped,
       bytes: { vectors: s.space.byteLength, graph: g.graphBytes(), other },
     };
   }
@@ -430,8 +502,9 @@ export class HnswIndex {
   }
 
   /**
-   * Read an index written by save() into `kernel` (any kernel: the file holds float32 rows and the
-   * graph, whichever kernel wrote it). The file is validated before use: a damaged or crafted file
+   * Read an index written by save() into `kernel` (any kernel that implements the file's store: the
+   * file holds the rows (float32, or a quantised store's codes, quantiser and kept float32 rows) and
+   * the graph, whichever kernel wrote it). The file is validated before use: a damaged or crafted file
    * throws an error naming the section, never a crash, a hang or a giant allocation. The loaded
    * index continues exactly where the saved one was (ids, level generator, tombstones).
    */
@@ -512,6 +585,18 @@ export class HnswIndex {
     );
     for (const i of indexes) i.#queue = settled;
     return run;
+  }
+
+  /** The rerank factor (0: none), checked against what the index keeps. */
+  #checkRerank(value: number | undefined): number {
+    if (value === undefined) return 0;
+    const again = checkPositiveInt('rerank', value);
+    if (!this.keepFullPrecision) {
+      throw new RangeError(
+        `rerank needs float32 rows, and this '${this.store}' index keeps only its codes: create it with keepFullPrecision: true`,
+      );
+    }
+    return again;
   }
 
   #assertOpen(): void {

@@ -1,4 +1,14 @@
-import type { Boundary, DistanceKernel, DistanceProbe, Metric, MetricSpec, VectorSpace } from './contracts.js';
+import type {
+  Boundary,
+  DistanceKernel,
+  DistanceProbe,
+  Metric,
+  MetricSpec,
+  Quantiser,
+  QuantisedSpace,
+  VectorSpace,
+  VectorStore,
+} from './contracts.js';
 import { Counters } from './counters.js';
 import { Graph } from './graph.js';
 import { Inserter } from './inserter.js';
@@ -6,6 +16,8 @@ import { Rng } from './rng.js';
 import type { BatchReport } from './batch-report.js';
 import { now, type CounterValues } from './counters.js';
 import { drawLevel } from './rng.js';
+import { learnFrom } from './stores/quantiser.js';
+import { storeSpec } from './stores/store-spec.js';
 
 /** What an index is made of; everything the public class, batches, merges and files work on. */
 export interface IndexParams {
@@ -19,6 +31,11 @@ export interface IndexParams {
   readonly boundary: Boundary;
   readonly capacity: number;
   readonly timing: boolean;
+  readonly store: VectorStore;
+  /** Float32 rows are held (always for 'f32'): exact rerank is possible. */
+  readonly keepFullPrecision: boolean;
+  /** The caller's (or the file's) quantiser; null: learned from the first batch (i8, b1), or none. */
+  readonly quantiser: Quantiser | null;
 }
 
 /** A batch in flight: its rows, and what undoing it needs. */
@@ -44,6 +61,10 @@ export const STATES = new WeakMap<object, IndexState>();
  */
 export class IndexState {
   readonly space: VectorSpace;
+  /** The same space when its store is quantised (f16, i8, b1), else null. */
+  readonly quantised: QuantisedSpace | null;
+  /** Clamped rows counted before this process (a loaded file's), added to the space's own count. */
+  clampedBefore = 0;
   readonly graph: Graph;
   readonly counters: Counters;
   /** The main thread's linker and searcher. */
@@ -63,8 +84,9 @@ export class IndexState {
     readonly params: IndexParams,
     readonly metricSpec: MetricSpec,
   ) {
-    const { kernel, dim, metric, M, capacity } = params;
-    this.space = kernel.createSpace({ dim, metric, capacity });
+    const { kernel, dim, metric, M, capacity, store, keepFullPrecision, quantiser } = params;
+    this.space = kernel.createSpace({ dim, metric, capacity, store, keepFullPrecision, quantiser: quantiser ?? undefined });
+    this.quantised = store === 'f32' ? null : asQuantised(this.space, kernel, store);
     this.graph = Graph.create(this.space, M, capacity);
     this.counters = new Counters(params.timing);
     this.inserter = new Inserter(this.graph, this.space, this.counters, {
@@ -93,6 +115,11 @@ export class IndexState {
       prevRngState: this.rng.seed,
       prevCounters: c.values(),
     };
+    const q = this.quantised;
+    if (q && q.quantiser === null && storeSpec(this.params.store).quantised) {
+      // The first batch teaches the quantiser (kept even if the batch is rolled back).
+      q.setQuantiser(learnFrom(vectors, count, this.params.dim, this.params.store as 'i8' | 'b1', this.metricSpec.normalise));
+    }
     const levels = new Uint8Array(count);
     let touchBound = 0;
     for (let i = 0; i < count; i++) {
@@ -131,10 +158,35 @@ export class IndexState {
 
   #exact: DistanceProbe | undefined;
 
+  /** A probe over the float32 rows, for exact rerank, made on first use. */
+  rerankProbe(): DistanceProbe {
+    return (this.#rerank ??= this.space.createProbe(256, { exact: true }));
+  }
+
+  #rerank: DistanceProbe | undefined;
+
+  /** Rows stored clamped (quantised stores), this process's and a loaded file's. */
+  get clamped(): number {
+    return this.clampedBefore + (this.quantised?.clamped ?? 0);
+  }
+
   /** Free the kernel memory (traversal scratch, graph regions, the space). */
   dispose(): void {
     this.inserter.dispose();
     this.graph.dispose();
     this.space.dispose();
   }
+}
+
+/** The space of a quantised store, checked once for what the core calls on it. */
+function asQuantised(space: VectorSpace, kernel: DistanceKernel, store: VectorStore): QuantisedSpace {
+  const q = space as Partial<QuantisedSpace>;
+  for (const key of ['setQuantiser', 'codes', 'writeCodes', 'copyRow'] as const) {
+    if (typeof q[key] !== 'function') {
+      throw new TypeError(
+        `the ${kernel.name} kernel lists store '${store}' but its space has no ${key}() (see QuantisedSpace in contracts.ts)`,
+      );
+    }
+  }
+  return space as QuantisedSpace;
 }

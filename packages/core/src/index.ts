@@ -15,7 +15,8 @@ export { registerStrategy, listStrategies, resolveStrategy } from './strategy-re
 export { registerMetric, listMetrics, metricSpec } from './metrics/registry.js';
 export { sequential } from './strategies/sequential.js';
 export { batched } from './strategies/batched.js';
-export { PHASES, BOUNDARIES } from './names.js';
+export { PHASES, BOUNDARIES, STORES } from './names.js';
+export { learnQuantiser } from './stores/quantiser.js';
 export { PHASE_FUNCTIONS, PHASE_CLASSES } from './phase-map.js';
 export { workerTask } from './workers/task.js';
 export { sharedCounter, takeNext } from './workers/shared-counter.js';
@@ -38,11 +39,15 @@ export type {
   Metric,
   MetricSpec,
   Phase,
+  ProbeOptions,
+  Quantiser,
+  QuantisedSpace,
   SearchResult,
   SpaceHandle,
   SpaceOptions,
   TraversalOptions,
   VectorSpace,
+  VectorStore,
   WorkCounters,
   WorkerBuild,
   WorkerTask,

@@ -1,4 +1,4 @@
-import type { DistanceProbe, MemoryRegion, Metric, SpaceHandle, VectorSpace } from './contracts.js';
+import type { DistanceProbe, MemoryRegion, Metric, ProbeOptions, SpaceHandle, VectorSpace } from './contracts.js';
 
 /**
  * Rows [base, …) of a space seen as rows [0, …): a segment's private graph numbers its rows from 0
@@ -43,8 +43,8 @@ export class OffsetSpace implements VectorSpace {
     return this.inner.rows(firstRow + this.base, count);
   }
 
-  createProbe(maxBatch: number): DistanceProbe {
-    return new OffsetProbe(this.inner.createProbe(maxBatch), this.base);
+  createProbe(maxBatch: number, options?: ProbeOptions): DistanceProbe {
+    return new OffsetProbe(this.inner.createProbe(maxBatch, options), this.base);
   }
 
   allocate(byteLength: number): MemoryRegion {

@@ -1,9 +1,11 @@
 import { withIndexWorkers } from './batch.js';
 import type { DistanceProbe } from './contracts.js';
+import type { Counters } from './counters.js';
 import { exactSearch } from './exact-search.js';
 import type { Graph } from './graph.js';
 import type { IndexState } from './index-state.js';
 import type { Inserter } from './inserter.js';
+import { rerank } from './rerank.js';
 import { sharedCounter, takeNext } from './workers/shared-counter.js';
 import { workerTask } from './workers/task.js';
 import type { AttachedBuild } from './workers/worker-build.js';
@@ -32,14 +34,26 @@ export interface SearchArgs {
   /** A bitset over rows, or null. */
   readonly filter: SharedArrayBuffer | null;
   readonly exact: boolean;
+  /** Exact rerank factor (SearchOptions.rerank); 0 for none. */
+  readonly rerank: number;
   readonly counter: SharedArrayBuffer;
   readonly ids: SharedArrayBuffer;
   readonly distances: SharedArrayBuffer;
   readonly counts: SharedArrayBuffer;
 }
 
+/** One thread's means to answer: its linker, the graph, and probes made on first use. */
+interface Answerer {
+  readonly linker: Inserter;
+  readonly graph: Graph;
+  readonly counters: Counters;
+  exactProbe(): DistanceProbe;
+  rerankProbe(): DistanceProbe;
+}
+
 /** Answer the queries taken from the shared counter, in this thread. */
-function answer(linker: Inserter, graph: Graph, probe: () => DistanceProbe, a: SearchArgs): void {
+function answer(t: Answerer, a: SearchArgs): void {
+  const { linker, graph } = t;
   const counter = new Int32Array(a.counter),
     queries = new Float32Array(a.queries);
   const ids = new Uint32Array(a.ids),
@@ -49,7 +63,11 @@ function answer(linker: Inserter, graph: Graph, probe: () => DistanceProbe, a: S
   const labels = graph.labels;
   for (let q = takeNext(counter, a.n); q >= 0; q = takeNext(counter, a.n)) {
     const query = queries.subarray(q * a.dim, (q + 1) * a.dim);
-    const found = a.exact ? exactSearch(graph, probe(), query, a.k, filter!) : linker.nearest(query, a.ef, a.skipDeleted, filter);
+    const take = Math.max(a.k, a.rerank * a.k);
+    const candidates = a.exact
+      ? exactSearch(graph, t.exactProbe(), query, take, filter!)
+      : linker.nearest(query, Math.max(a.ef, take), a.skipDeleted, filter);
+    const found = a.rerank > 0 ? rerank(t.rerankProbe(), query, candidates, take, a.k, t.counters) : candidates;
     const n = Math.min(a.k, found.count);
     for (let i = 0; i < n; i++) {
       ids[q * a.k + i] = labels[found.rows[i]];
@@ -61,7 +79,7 @@ function answer(linker: Inserter, graph: Graph, probe: () => DistanceProbe, a: S
 
 export const searchTask = workerTask(import.meta.url, 'searchTask', (w, a: SearchArgs) => {
   const b = w as AttachedBuild;
-  answer(b.linker, b.graph, () => b.exactProbe(), a);
+  answer(b, a);
 });
 
 /**
@@ -83,8 +101,12 @@ export async function searchBatch(
   };
   new Uint32Array(full.ids).fill(0xffffffff);
   new Float32Array(full.distances).fill(Infinity);
-  if (threads <= 1) answer(s.inserter, s.graph, () => s.exactProbe(), full);
-  else {
+  if (threads <= 1) {
+    answer(
+      { linker: s.inserter, graph: s.graph, counters: s.counters, exactProbe: () => s.exactProbe(), rerankProbe: () => s.rerankProbe() },
+      full,
+    );
+  } else {
     const g = s.graph;
     await withIndexWorkers(s, { threads, locking: false, firstRow: g.count, count: 0 }, (job) => job.each(searchTask, () => full));
   }

@@ -1,4 +1,12 @@
-import { normaliseInPlace, type SharedF32Space, type StoreProbe } from './shared-f32-space.js';
+import type { Metric } from '@hnswlab/core/contracts';
+import { normaliseInPlace, type StoreProbe } from './shared-f32-space.js';
+
+/** Flat float32 rows a probe reads: an f32 space, or a quantised space's kept rows (exact rerank). */
+export interface F32Rows {
+  readonly data: Float32Array;
+  readonly dim: number;
+  readonly metric: Metric;
+}
 
 // Two monomorphic probes, one per formula, so the hot loop never branches on the metric.
 // Sums run in float64 (JS numbers) with four accumulators, unrolled by four.
@@ -13,7 +21,7 @@ abstract class ScalarProbe implements StoreProbe {
   private readonly own: Float32Array;
 
   constructor(
-    space: SharedF32Space,
+    space: F32Rows,
     readonly maxBatch: number,
     protected readonly dim = space.dim,
     private readonly normalise = space.metric === 'cosine',

@@ -17,6 +17,8 @@ export class NativeKernel implements DistanceKernel {
   readonly descriptor: KernelDescriptor;
   readonly metrics = ['l2', 'ip', 'cosine'] as const;
   readonly boundaries = ['pair', 'node', 'layer', 'insert'] as const;
+  /** Quantised stores (f16, i8, b1) are not implemented here yet: the js kernel is their reference. */
+  readonly stores = ['f32'] as const;
   private readonly makeProbe: ProbeFactory;
   private readonly makeTraversal: TraversalFactory;
   private readonly allocate: (floats: number) => Float32Array;
@@ -40,7 +42,8 @@ export class NativeKernel implements DistanceKernel {
     };
   }
 
-  createSpace({ dim, metric, capacity }: SpaceOptions): VectorSpace {
+  createSpace({ dim, metric, capacity, store = 'f32' }: SpaceOptions): VectorSpace {
+    if (store !== 'f32') throw new RangeError(`the ${this.name} kernel does not implement store '${store}' (it implements f32)`);
     return new SharedF32Space(this.name, dim, metric, capacity, this.makeProbe, {
       allocate: this.allocate,
       allocateRegion: this.allocateRegion,

@@ -11,6 +11,8 @@ export class WasmKernel implements DistanceKernel {
   readonly name = 'wasm-simd128';
   readonly metrics = ['l2', 'ip', 'cosine'] as const;
   readonly boundaries = ['pair', 'node', 'layer', 'insert'] as const;
+  /** Quantised stores (f16, i8, b1) are not implemented here yet: the js kernel is their reference. */
+  readonly stores = ['f32'] as const;
   readonly descriptor: KernelDescriptor = { module: new URL('./index.js', import.meta.url).href };
 
   private constructor(private readonly module: object) {}
@@ -21,6 +23,8 @@ export class WasmKernel implements DistanceKernel {
   }
 
   createSpace(options: SpaceOptions): VectorSpace {
+    const store = options.store ?? 'f32';
+    if (store !== 'f32') throw new RangeError(`the ${this.name} kernel does not implement store '${store}' (it implements f32)`);
     return WasmSpace.create(this.name, this.module, options);
   }
 

@@ -85,6 +85,9 @@ export function readHnswlib(source: ByteSource, options: HnswlibOptions): IndexS
       boundary: options.boundary ?? supported[supported.length - 1],
       capacity: Math.max(1, count),
       timing: options.timing ?? true,
+      store: 'f32',
+      keepFullPrecision: true,
+      quantiser: null,
     },
     spec,
   );

@@ -1,9 +1,12 @@
 import { crc32 } from 'node:zlib';
 import { checkGraph } from '../check.js';
-import type { Boundary, DistanceKernel } from '../contracts.js';
+import type { Boundary, DistanceKernel, Quantiser } from '../contracts.js';
 import { IndexState } from '../index-state.js';
 import { H_COUNT, H_DELETED, H_ENTRY, H_MAX_LEVEL, H_UPPER_USED, MAX_LEVEL, strides } from '../layout.js';
 import { metricSpec } from '../metrics/registry.js';
+import { STORES } from '../names.js';
+import { checkQuantiser } from '../stores/quantiser.js';
+import { kernelStore, storeSpec } from '../stores/store-spec.js';
 import {
   ALIGN,
   FORMAT_VERSION,
@@ -11,7 +14,9 @@ import {
   IndexFileError,
   MAGIC,
   MAX_SECTIONS,
+  QUANTISED_VERSION,
   SECTIONS,
+  storeSections,
   TABLE_ENTRY_BYTES,
   type IndexMeta,
   type SectionName,
@@ -55,18 +60,21 @@ function fail(section: string, message: string): never {
   throw new IndexFileError(section, message);
 }
 
-/** The header and section table: every offset, length and name checked against the file before anything is allocated. */
-function readTable(source: ByteSource): Map<SectionName, Entry> {
+/**
+ * The header and section table: every offset, length and name checked against the file before
+ * anything is allocated (which sections the file must have is checked once `meta` says its store).
+ */
+function readTable(source: ByteSource): { version: number; entries: Map<SectionName, Entry> } {
   if (source.size < HEADER_BYTES) fail('header', `the file has ${source.size} bytes; an index file has at least ${HEADER_BYTES}`);
   const header = new Uint8Array(HEADER_BYTES);
   source.read(0, header);
   const view = new DataView(header.buffer);
   if (new TextDecoder().decode(header.subarray(0, 8)) !== MAGIC) fail('header', 'not an hnswlab index file (wrong magic)');
   const version = view.getUint32(8, true);
-  if (version !== FORMAT_VERSION)
+  if (version !== FORMAT_VERSION && version !== QUANTISED_VERSION)
     fail(
       'header',
-      `format version ${version}; this reader reads version ${FORMAT_VERSION}${version > FORMAT_VERSION ? ' (the file is newer: upgrade @hnswlab/core)' : ''}`,
+      `format version ${version}; this reader reads versions ${FORMAT_VERSION} and ${QUANTISED_VERSION}${version > QUANTISED_VERSION ? ' (the file is newer: upgrade @hnswlab/core)' : ''}`,
     );
   const n = view.getUint32(12, true);
   if (n < 1 || n > MAX_SECTIONS) fail('header', `${n} sections (at most ${MAX_SECTIONS})`);
@@ -91,7 +99,7 @@ function readTable(source: ByteSource): Map<SectionName, Entry> {
     }
     entries.set(name, { name, offset, length, crc: table.getUint32(e + 24, true) });
   }
-  for (const name of SECTIONS) if (!entries.has(name)) fail('section table', `section '${name}' is missing`);
+  if (!entries.has('meta')) fail('section table', "section 'meta' is missing");
   const sorted = [...entries.values()].sort((a, b) => a.offset - b.offset);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i - 1].offset + sorted[i - 1].length > sorted[i].offset) fail(sorted[i].name, `overlaps section '${sorted[i - 1].name}'`);
@@ -105,7 +113,7 @@ function readTable(source: ByteSource): Map<SectionName, Entry> {
     if (gap.some((b) => b !== 0)) fail(e.name, 'the padding before it is not zero (the file is damaged)');
     at = e.offset + e.length;
   }
-  return entries;
+  return { version, entries };
 }
 
 /** Read a section into `into` (its exact length) and check its checksum. */
@@ -122,7 +130,7 @@ function int(meta: Record<string, unknown>, key: string, min: number, max: numbe
   return v;
 }
 
-function readMeta(source: ByteSource, entry: Entry): IndexMeta {
+function readMeta(source: ByteSource, entry: Entry, version: number): IndexMeta {
   if (entry.length > MAX_META_BYTES) fail('meta', `${entry.length} bytes (at most ${MAX_META_BYTES})`);
   const raw = new Uint8Array(entry.length);
   readSection(source, entry, raw);
@@ -133,7 +141,18 @@ function readMeta(source: ByteSource, entry: Entry): IndexMeta {
     fail('meta', `not JSON (${(err as Error).message})`);
   }
   if (typeof m !== 'object' || m === null) fail('meta', 'not a JSON object');
-  if (m.store !== 'f32') fail('meta', `store ${JSON.stringify(m.store)}; this reader reads 'f32'`);
+  if (!STORES.includes(m.store as never)) fail('meta', `store ${JSON.stringify(m.store)}; this reader reads ${STORES.join(', ')}`);
+  const store = m.store as IndexMeta['store'];
+  if ((store === 'f32') !== (version === FORMAT_VERSION)) {
+    fail(
+      'meta',
+      `store '${store}' in a version ${version} file (f32 files are version ${FORMAT_VERSION}, quantised ones ${QUANTISED_VERSION})`,
+    );
+  }
+  if (store !== 'f32' && typeof m.keepFullPrecision !== 'boolean')
+    fail('meta', `keepFullPrecision is ${JSON.stringify(m.keepFullPrecision)}; expected a boolean`);
+  const quantised = storeSpec(store).quantised;
+  if (quantised && typeof m.quantiser !== 'boolean') fail('meta', `quantiser is ${JSON.stringify(m.quantiser)}; expected a boolean`);
   if (typeof m.metric !== 'string') fail('meta', 'metric is not a string');
   const count = int(m, 'count', 0, 2 ** 31 - 1);
   const meta: IndexMeta = {
@@ -151,13 +170,18 @@ function readMeta(source: ByteSource, entry: Entry): IndexMeta {
     entry: int(m, 'entry', -1, count - 1),
     maxLevel: int(m, 'maxLevel', -1, MAX_LEVEL),
     upperUsed: int(m, 'upperUsed', 0, 2 ** 31 - 1),
-    store: 'f32',
+    store,
+    ...(store === 'f32'
+      ? {}
+      : { keepFullPrecision: m.keepFullPrecision as boolean, clamped: int(m, 'clamped', 0, Number.MAX_SAFE_INTEGER) }),
+    ...(quantised ? { quantiser: m.quantiser as boolean } : {}),
     writtenBy: typeof m.writtenBy === 'string' ? m.writtenBy : 'unknown',
   };
   if (meta.live + meta.tombstones !== count) fail('meta', `live (${meta.live}) + tombstones (${meta.tombstones}) ≠ count (${count})`);
   if ((count === 0) !== (meta.entry === -1) || (meta.entry === -1) !== (meta.maxLevel === -1)) {
     fail('meta', `entry ${meta.entry} and max level ${meta.maxLevel} do not fit a graph of ${count} rows`);
   }
+  if (quantised && count > 0 && !meta.quantiser) fail('meta', `${count} rows of store '${store}' but no quantiser`);
   return meta;
 }
 
@@ -169,11 +193,15 @@ function readMeta(source: ByteSource, entry: Entry): IndexMeta {
  * Any failure throws an IndexFileError naming the section, and frees what was allocated.
  */
 export function readIndex(source: ByteSource, options: LoadOptions): IndexState {
-  const table = readTable(source);
-  const meta = readMeta(source, table.get('meta')!);
+  const { version, entries: table } = readTable(source);
+  const meta = readMeta(source, table.get('meta')!, version);
   const spec = metricSpec(meta.metric);
   const { stride0 } = strides(meta.M);
   const { count, dim } = meta;
+  const wanted = storeSections(meta);
+  for (const name of wanted) if (!table.has(name)) fail('section table', `section '${name}' is missing (store '${meta.store}')`);
+  for (const name of table.keys())
+    if (!wanted.includes(name)) fail('section table', `section '${name}' does not belong to a '${meta.store}' file`);
   const expected: Record<Exclude<SectionName, 'meta'>, number> = {
     levels: count,
     links0: count * stride0 * 4,
@@ -181,14 +209,18 @@ export function readIndex(source: ByteSource, options: LoadOptions): IndexState 
     upper: meta.upperUsed * 4,
     labels: count * 4,
     deleted: count,
+    codes: count * storeSpec(meta.store).codeBytes(dim),
+    quant: (1 + dim) * 4,
     vectors: count * dim * 4,
   };
   for (const [name, bytes] of Object.entries(expected)) {
-    const e = table.get(name as SectionName)!;
-    if (e.length !== bytes) fail(name, `has ${e.length} bytes; ${count} rows of this index need ${bytes}`);
+    const e = table.get(name as SectionName);
+    if (e && e.length !== bytes) fail(name, `has ${e.length} bytes; ${count} rows of this index need ${bytes}`);
   }
   const kernel = options.kernel;
   if (!kernel || typeof kernel.createSpace !== 'function') throw new TypeError('loading an index needs { kernel }');
+  kernelStore(kernel, meta.store);
+  const quantiser = table.has('quant') ? readQuant(source, table.get('quant')!, dim, meta.store) : null;
   const supported = kernel.boundaries ?? ['pair', 'node'];
   const s = new IndexState(
     {
@@ -202,6 +234,9 @@ export function readIndex(source: ByteSource, options: LoadOptions): IndexState 
       boundary: options.boundary ?? supported[supported.length - 1],
       capacity: Math.max(1, count),
       timing: options.timing ?? true,
+      store: meta.store,
+      keepFullPrecision: meta.store === 'f32' || meta.keepFullPrecision === true,
+      quantiser,
     },
     spec,
   );
@@ -211,6 +246,17 @@ export function readIndex(source: ByteSource, options: LoadOptions): IndexState 
   } catch (err) {
     s.dispose();
     throw err;
+  }
+}
+
+/** The `quant` section: a scale and dim centres, float32, checked as a caller's quantiser is. */
+function readQuant(source: ByteSource, entry: Entry, dim: number, store: IndexMeta['store']): Quantiser {
+  const raw = new Float32Array(1 + dim);
+  readSection(source, entry, asBytes(raw));
+  try {
+    return checkQuantiser({ scale: raw[0], centre: raw.subarray(1) }, dim, store);
+  } catch (err) {
+    fail('quant', (err as Error).message);
   }
 }
 
@@ -233,7 +279,17 @@ function fill(source: ByteSource, table: Map<SectionName, Entry>, meta: IndexMet
   readSection(source, table.get('labels')!, asBytes(g.labels.subarray(0, count)));
   readSection(source, table.get('deleted')!, asBytes(g.deleted.subarray(0, count)));
   s.space.reserve(count);
-  readSection(source, table.get('vectors')!, asBytes(s.space.rows(0, count)));
+  const q = s.quantised;
+  if (q) {
+    // Codes go through the kernel, which derives its per-row terms from them.
+    const codes = new Uint8Array(table.get('codes')!.length);
+    readSection(source, table.get('codes')!, codes);
+    const bad = storeSpec(meta.store).badCode(codes, meta.dim, count);
+    if (bad) fail('codes', bad);
+    q.writeCodes(0, codes, count);
+  }
+  const kept = table.get('vectors');
+  if (kept) readSection(source, kept, asBytes(s.space.rows(0, count)));
 
   // Levels and upper lists: every row's lists inside the pool, none overlapping.
   let deleted = 0,
@@ -268,10 +324,10 @@ function fill(source: ByteSource, table: Map<SectionName, Entry>, meta: IndexMet
     s.rowOf.set(label, row);
   }
 
-  // Vectors: finite, as the index only ever stores finite ones.
-  const vectors = s.space.rows(0, count);
-  for (let i = 0; i < vectors.length; i++) {
-    if (!Number.isFinite(vectors[i])) fail('vectors', `row ${Math.floor(i / meta.dim)} has a non-finite component`);
+  // Vectors (the f32 rows, or kept ones): finite, as the index only ever stores finite ones.
+  if (kept) {
+    const bad = storeSpec('f32').badCode(asBytes(s.space.rows(0, count)), meta.dim, count);
+    if (bad) fail('vectors', bad);
   }
 
   const h = g.header;
@@ -286,5 +342,6 @@ function fill(source: ByteSource, table: Map<SectionName, Entry>, meta: IndexMet
   s.inserter.fit();
   s.nextId = meta.nextId;
   s.live = meta.live;
+  s.clampedBefore = meta.clamped ?? 0;
   s.rng.restore(meta.rngState);
 }

@@ -3,7 +3,17 @@ import { open, rename, rm } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import type { IndexState } from '../index-state.js';
 import { H_COUNT, H_DELETED, H_ENTRY, H_MAX_LEVEL, H_UPPER_USED } from '../layout.js';
-import { align, FORMAT_VERSION, HEADER_BYTES, MAGIC, TABLE_ENTRY_BYTES, type IndexMeta, type SectionName } from './format.js';
+import {
+  align,
+  FORMAT_VERSION,
+  HEADER_BYTES,
+  MAGIC,
+  QUANTISED_VERSION,
+  storeSections,
+  TABLE_ENTRY_BYTES,
+  type IndexMeta,
+  type SectionName,
+} from './format.js';
 
 type Section = readonly [SectionName, Uint8Array];
 
@@ -32,19 +42,40 @@ function sectionsOf(s: IndexState): Section[] {
     entry: h[H_ENTRY],
     maxLevel: h[H_MAX_LEVEL],
     upperUsed: h[H_UPPER_USED],
-    store: 'f32',
+    store: p.store,
+    // An f32 file's meta stays as version 1 wrote it.
+    ...(p.store === 'f32' ? {} : { keepFullPrecision: p.keepFullPrecision, clamped: s.clamped }),
+    ...(p.store === 'i8' || p.store === 'b1' ? { quantiser: s.quantised!.quantiser !== null } : {}),
     writtenBy: p.kernel.name,
   };
-  return [
-    ['meta', new TextEncoder().encode(JSON.stringify(meta))],
-    ['levels', bytes(g.levels.subarray(0, count))],
-    ['links0', bytes(g.links0.subarray(0, count * g.stride0))],
-    ['upoff', bytes(g.upperOffset.subarray(0, count))],
-    ['upper', bytes(g.upper.subarray(0, h[H_UPPER_USED]))],
-    ['labels', bytes(g.labels.subarray(0, count))],
-    ['deleted', bytes(g.deleted.subarray(0, count))],
-    ['vectors', bytes(s.space.rows(0, count))],
-  ];
+  const q = s.quantised;
+  const data: Record<SectionName, () => Uint8Array> = {
+    meta: () => new TextEncoder().encode(JSON.stringify(meta)),
+    levels: () => bytes(g.levels.subarray(0, count)),
+    links0: () => bytes(g.links0.subarray(0, count * g.stride0)),
+    upoff: () => bytes(g.upperOffset.subarray(0, count)),
+    upper: () => bytes(g.upper.subarray(0, h[H_UPPER_USED])),
+    labels: () => bytes(g.labels.subarray(0, count)),
+    deleted: () => bytes(g.deleted.subarray(0, count)),
+    codes: () => q!.codes(0, count),
+    quant: () => quantBytes(s),
+    vectors: () => bytes(s.space.rows(0, count)),
+  };
+  return storeSections(meta).map((name) => [name, data[name]()] as const);
+}
+
+/** The `quant` section: the scale, then the centres, float32. */
+function quantBytes(s: IndexState): Uint8Array {
+  const q = s.quantised!.quantiser!;
+  const out = new Float32Array(1 + s.params.dim);
+  out[0] = q.scale;
+  out.set(q.centre, 1);
+  return bytes(out);
+}
+
+/** The lowest version that describes the index: f32 files stay readable by version-1 readers. */
+function versionOf(s: IndexState): number {
+  return s.params.store === 'f32' ? FORMAT_VERSION : QUANTISED_VERSION;
 }
 
 /** CRC-32 of the header and table: every byte but the checksum's own four (24..28). */
@@ -53,7 +84,7 @@ export function headerChecksum(head: Uint8Array): number {
 }
 
 /** The header and section table for `sections`, and where each section goes. */
-function layout(sections: readonly Section[]): { head: Uint8Array; offsets: number[]; total: number } {
+function layout(sections: readonly Section[], version: number): { head: Uint8Array; offsets: number[]; total: number } {
   const tableEnd = HEADER_BYTES + sections.length * TABLE_ENTRY_BYTES;
   const offsets: number[] = [];
   let at = align(tableEnd);
@@ -65,7 +96,7 @@ function layout(sections: readonly Section[]): { head: Uint8Array; offsets: numb
   const head = new Uint8Array(tableEnd);
   const view = new DataView(head.buffer);
   head.set(new TextEncoder().encode(MAGIC), 0);
-  view.setUint32(8, FORMAT_VERSION, true);
+  view.setUint32(8, version, true);
   view.setUint32(12, sections.length, true);
   view.setBigUint64(16, BigInt(total), true);
   sections.forEach(([name, data], i) => {
@@ -82,7 +113,7 @@ function layout(sections: readonly Section[]): { head: Uint8Array; offsets: numb
 /** The whole file in one buffer. */
 export function serializeIndex(s: IndexState): Uint8Array {
   const sections = sectionsOf(s);
-  const { head, offsets, total } = layout(sections);
+  const { head, offsets, total } = layout(sections, versionOf(s));
   const out = new Uint8Array(total);
   out.set(head, 0);
   sections.forEach(([, data], i) => out.set(data, offsets[i]));
@@ -96,7 +127,7 @@ export function serializeIndex(s: IndexState): Uint8Array {
  */
 export async function saveIndex(s: IndexState, path: string): Promise<{ bytes: number }> {
   const sections = sectionsOf(s);
-  const { head, offsets, total } = layout(sections);
+  const { head, offsets, total } = layout(sections, versionOf(s));
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const file = await open(temp, 'wx');
   try {

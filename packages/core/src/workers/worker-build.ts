@@ -109,6 +109,13 @@ export class AttachedBuild implements WorkerBuild {
 
   #exact: DistanceProbe | undefined;
 
+  /** A probe over the float32 rows (a batch search's exact rerank), made on first use. */
+  rerankProbe(): DistanceProbe {
+    return (this.#rerank ??= this.space.createProbe(256, { exact: true }));
+  }
+
+  #rerank: DistanceProbe | undefined;
+
   /** The work counted since the last call, then zeroed. */
   takeCounters(): CounterValues {
     const v = this.counters.values();
