@@ -101,6 +101,27 @@ export function coreSuite(label: string, load: Promise<KernelLoad>, { n = 10_000
       expect(index.check().problems).toEqual([]);
     });
 
+    it("filterMode: 'exact' scans the allowed rows (brute-force answers), 'graph' walks even for a few rows, a bad mode is refused", async () => {
+      const index = await build();
+      const allowed = Array.from({ length: 2000 }, (_, i) => i).filter((i) => i % 50 === 7);
+      const filter = index.createFilter(allowed);
+      const q = small.base.subarray(5 * 32, 6 * 32);
+      const exact = index.search(q, 5, { filter, filterMode: 'exact' });
+      expect(exact.exact).toBe(true);
+      const brute = allowed
+        .map((id) => ({ id, d: index.search(q, 1, { filter: [id], filterMode: 'exact' }).distances[0] }))
+        .sort((a, b) => a.d - b.d || a.id - b.id)
+        .slice(0, 5);
+      expect(Array.from(exact.ids)).toEqual(brute.map((x) => x.id));
+      expect(index.search(q, 5, { filter }).exact, 'auto scans 40 allowed rows of 2000').toBe(true);
+      const walked = index.search(q, 5, { filter, filterMode: 'graph', ef: 64 });
+      expect(walked.exact).toBe(false);
+      for (const id of walked.ids) expect(id % 50).toBe(7);
+      const before = index.stats().distanceEvals;
+      expect(() => index.search(q, 5, { filter, filterMode: 'fast' as never })).toThrow(/filterMode must be one of auto, graph, exact/);
+      expect(index.stats().distanceEvals).toBe(before);
+    });
+
     it('search on an empty index returns empty results; ids are returned nearest first', async () => {
       const empty = new HnswIndex({ dim: 4, kernel: k });
       const r = empty.search(new Float32Array([1, 2, 3, 4]), 3);

@@ -95,6 +95,9 @@ export interface SearchBatchOptions extends SearchOptions {
   threads?: number;
 }
 
+/** See {@link SearchOptions.filterMode}. */
+export type FilterMode = 'auto' | 'graph' | 'exact';
+
 export interface SearchOptions {
   /** Beam width, at least k. Default max(k, efSearch). */
   ef?: number;
@@ -105,6 +108,12 @@ export interface SearchOptions {
    * are scanned exactly instead (the result says `exact: true`).
    */
   filter?: FilterInput;
+  /**
+   * How a filtered search finds its rows: 'auto' (default) scans the allowed rows exactly when there are
+   * so few that walking the graph would cost more, else walks; 'graph' always walks (approximate);
+   * 'exact' always scans the allowed rows (exact, cost linear in their number). Ignored without a filter.
+   */
+  filterMode?: FilterMode;
   /**
    * Exact rerank: take the best rerank·k candidates by the store's distance (the beam width is then
    * at least rerank·k), re-score them with the float32 rows, and return the k nearest by that exact
@@ -295,11 +304,12 @@ export class HnswIndex {
     const ef = options.ef === undefined ? Math.max(k, this.efSearch) : checkPositiveInt('ef', options.ef);
     if (ef < k) throw new RangeError(`ef (${ef}) must be at least k (${k})`);
     const again = this.#checkRerank(options.rerank);
+    const mode = checkFilterMode(options.filterMode);
     const s = this.#s;
     const filter = options.filter === undefined ? undefined : compileFilter(s, options.filter, this);
     if (s.live === 0 || filter?.allowed === 0) return { ids: new Uint32Array(0), distances: new Float32Array(0) };
     const width = Math.max(ef, again * k);
-    const exact = filter !== undefined && preferExact(filter.allowed, width, 2 * this.M, s.live);
+    const exact = filter !== undefined && chooseExact(mode, filter.allowed, width, 2 * this.M, s.live);
     const candidates = exact
       ? exactSearch(s.graph, s.exactProbe(), query, Math.max(k, again * k), filter.rows)
       : s.inserter.nearest(query, width, s.graph.header[H_DELETED] > 0, filter?.rows ?? null);
@@ -324,7 +334,7 @@ export class HnswIndex {
    * it, so it always sees a whole index.
    */
   searchBatch(queries: Float32Array, k: number, options: SearchBatchOptions = {}): Promise<BatchSearchResult> {
-    let shared: SharedArrayBuffer, ef: number, threads: number, again: number;
+    let shared: SharedArrayBuffer, ef: number, threads: number, again: number, mode: FilterMode;
     try {
       this.#assertOpen();
       checkVectors(queries, this.dim, this.#s.metricSpec.normalise, 'queries', true);
@@ -332,6 +342,7 @@ export class HnswIndex {
       ef = options.ef === undefined ? Math.max(k, this.efSearch) : checkPositiveInt('ef', options.ef);
       if (ef < k) throw new RangeError(`ef (${ef}) must be at least k (${k})`);
       again = this.#checkRerank(options.rerank);
+      mode = checkFilterMode(options.filterMode);
       threads = options.threads === undefined ? availableParallelism() : checkPositiveInt('threads', options.threads);
       shared = new SharedArrayBuffer(queries.byteLength);
       new Float32Array(shared).set(queries);
@@ -342,7 +353,7 @@ export class HnswIndex {
       const s = this.#s;
       const filter = options.filter === undefined ? undefined : compileFilter(s, options.filter, this);
       const n = queries.length / this.dim;
-      const exact = filter !== undefined && preferExact(filter.allowed, Math.max(ef, again * k), 2 * this.M, s.live);
+      const exact = filter !== undefined && chooseExact(mode, filter.allowed, Math.max(ef, again * k), 2 * this.M, s.live);
       if (exact) s.counters.distanceEvals += filter.allowed * n;
       let rows: SharedArrayBuffer | null = null;
       if (filter) {
@@ -614,8 +625,22 @@ export class HnswIndex {
  * about ef / selectivity rows, each costing up to M0 distances, against `allowed` distances for the
  * scan; they cross at allowed ≈ √(ef · M0 · live). The factor was measured (see the README).
  */
-function preferExact(allowed: number, ef: number, M0: number, live: number): boolean {
+/**
+ * A filtered walk evaluates about ef·M0/selectivity distances, a scan `allowed` = selectivity·live:
+ * they cross at allowed ≈ √(ef·M0·live). EXACT_FACTOR scales that for the scan's cheaper, sequential
+ * evaluations (calibrated by measurement: see the closing note of issue 15).
+ */
+function chooseExact(mode: FilterMode, allowed: number, ef: number, M0: number, live: number): boolean {
+  if (mode !== 'auto') return mode === 'exact';
   return allowed <= EXACT_FACTOR * Math.sqrt(ef * M0 * live);
+}
+
+const FILTER_MODES: readonly FilterMode[] = ['auto', 'graph', 'exact'];
+
+function checkFilterMode(mode: FilterMode | undefined): FilterMode {
+  if (mode === undefined) return 'auto';
+  if (!FILTER_MODES.includes(mode)) throw new RangeError(`filterMode must be one of ${FILTER_MODES.join(', ')} (got ${describeValue(mode)})`);
+  return mode;
 }
 
 const EXACT_FACTOR = 0.5;
