@@ -37,6 +37,9 @@ export interface CodeLayout {
   readonly termsPerRow: number;
 }
 
+/** End of the header and scratch arena: the first page, or room for eight probes of 256 ids if larger. */
+const arenaEnd = (dim: number) => align(HEADER_BYTES + Math.max(PAGE_BYTES - HEADER_BYTES, 8 * probeBytes(256, 2 * dim)));
+
 /** Bytes of a region holding `rows` rows of `perRow` bytes (64-byte multiples, as carve hands out). */
 const regionBytes = (rows: number, perRow: number) => align(Math.max(16, rows * perRow));
 
@@ -97,17 +100,11 @@ export abstract class WasmCodeSpace implements QuantisedSpace {
       ({ codesAt: this.codesAt, termsAt: this.termsAt, fullAt: this.fullAt } = from);
     } else {
       if (!wasmApi) throw new Error('this runtime has no WebAssembly');
-      // The first page (or room for eight probes of 256 ids, if larger) is header and scratch arena.
-      const arena = Math.max(PAGE_BYTES - HEADER_BYTES, 8 * probeBytes(256, 2 * dim));
       const codes = regionBytes(cap, this.codeBytes);
-      checkSize(align(HEADER_BYTES + arena) + codes, cap);
-      memory = new wasmApi.Memory({
-        initial: Math.ceil((align(HEADER_BYTES + arena) + codes) / PAGE_BYTES),
-        maximum: MAX_PAGES,
-        shared: true,
-      });
+      checkSize(arenaEnd(dim) + codes, cap);
+      memory = new wasmApi.Memory({ initial: Math.ceil((arenaEnd(dim) + codes) / PAGE_BYTES), maximum: MAX_PAGES, shared: true });
       this.heap = new SpaceMemory(memory);
-      this.codesAt = this.heap.init(arena, codes);
+      this.codesAt = this.heap.init(arenaEnd(dim) - HEADER_BYTES, codes);
       this.termsAt = this.termsPerRow > 0 ? this.heap.carve(regionBytes(cap, this.termsPerRow * 8), 64) : 0;
       this.fullAt = keep ? this.heap.carve(regionBytes(cap, dim * 4), 64) : 0;
     }
@@ -162,9 +159,17 @@ export abstract class WasmCodeSpace implements QuantisedSpace {
     return this.cap;
   }
 
-  /** As WasmSpace's: the whole memory less the regions handed out (codes, terms, kept rows and scratch are the space's). */
+  /**
+   * What the space holds, as the reference counts it: codes, terms and kept rows at capacity, the
+   * header and scratch arena, and every probe's scratch. Unlike WasmSpace's (the whole memory less the
+   * regions handed out), the unused tail of the last 64 KiB page and blocks freed by growth are not
+   * counted: beside codes a quarter of the f32 rows' size, page slack would dominate small spaces.
+   */
   get byteLength(): number {
-    return this.memory.buffer.byteLength - this.heap.regionBytes;
+    let bytes = arenaEnd(this.dim) + this.cap * (this.codeBytes + this.termsPerRow * 8 + (this.keep ? this.dim * 4 : 0));
+    for (const p of this.probes) bytes += p.scratchBytes;
+    for (const p of this.exactProbes) bytes += p.scratchBytes;
+    return bytes;
   }
 
   setQuantiser(quantiser: Quantiser): void {
