@@ -5,7 +5,7 @@
 /** Hamming distance between the `words` uint32 words at byte addresses a and b. */
 // @ts-ignore: decorator
 @inline
-function hamming(a: usize, b: usize, words: i32): f32 {
+export function hamming(a: usize, b: usize, words: i32): f32 {
   let acc = i32x4.splat(0);
   const bytes = <usize>words << 2;
   let o: usize = 0;

@@ -1,5 +1,8 @@
 import type {
   DistanceProbe,
+  FusedTraversal,
+  GraphLayout,
+  TraversalOptions,
   MemoryRegion,
   Metric,
   ProbeOptions,
@@ -10,8 +13,9 @@ import type {
 } from '@hnswlab/core/contracts';
 import { normaliseInPlace } from '@hnswlab/kernels-js';
 import { CodeProbe } from './code-probe.js';
-import { instantiateKernels, type KernelExports } from './kernel-module.js';
-import { HEADER_BYTES, Regions, SpaceMemory, align, bufferOf, checkSize, probeBytes } from './space-memory.js';
+import { instantiateKernels, type KernelExports, type TraversalFns } from './kernel-module.js';
+import { WasmTraversal } from './wasm-traversal.js';
+import { HEADER_BYTES, Regions, SpaceMemory, align, blockBytes, bufferOf, checkSize, probeBytes } from './space-memory.js';
 import { MAX_PAGES, PAGE_BYTES, wasmApi, type WasmMemory } from './wasm-api.js';
 import { WasmProbe } from './wasm-probe.js';
 import { f32Functions } from './wasm-space.js';
@@ -52,9 +56,11 @@ const regionBytes = (rows: number, perRow: number) => align(Math.max(16, rows * 
  * loops (assembly/f16.ts, i8.ts, b1.ts) through CodeProbe. A store (store-f16.ts, store-i8.ts,
  * store-b1.ts) says how a row is encoded, decoded and compared.
  *
- * No fused traversal: createTraversal is absent, so an index over this space runs the `node` (or
- * `pair`) boundary, its JavaScript traversal calling these probes. The module's traversal reads f32
- * rows only (assembly/search.ts); teaching it codes, per-row terms and encoded queries is future work.
+ * Fused traversal: b1 only (store-b1.ts, through `fuse`): its distance needs nothing but the two
+ * rows, so the module's traversal runs it with the row's word count standing for dim. f16 and i8 have
+ * no createTraversal (f16 would need stored-row queries decoded, i8 the per-row terms and the query's
+ * P in the traversal state; not done), so an index over them runs the `node` (or `pair`) boundary, its
+ * JavaScript traversal calling these probes.
  */
 export abstract class WasmCodeSpace implements QuantisedSpace {
   quantiser: Quantiser | null = null;
@@ -73,6 +79,7 @@ export abstract class WasmCodeSpace implements QuantisedSpace {
   private readonly regions: Regions;
   private readonly probes: CodeProbe[] = [];
   private readonly exactProbes: WasmProbe[] = [];
+  private readonly traversals: WasmTraversal[] = [];
   /** One row's float32 values on their way to codes, when no float32 rows are kept. */
   private readonly scratch: Float32Array;
 
@@ -112,11 +119,9 @@ export abstract class WasmCodeSpace implements QuantisedSpace {
     this.regions = new Regions(this.heap, memory);
     this.kernels = instantiateKernels(module, memory, {
       now: () => performance.now() / 1000,
-      // No fused traversal here, so the module never carves; the imports are there to instantiate it.
-      carve: () => {
-        throw new Error('a quantised wasm space has no fused traversal');
-      },
-      release: () => {},
+      // The candidate heap of a fused traversal (b1) grows from inside the module, in whichever thread runs it.
+      carve: (bytes) => this.heap.carve(blockBytes(bytes), 64),
+      release: (at, bytes) => this.heap.release(at, blockBytes(bytes)),
     });
     this.scratch = new Float32Array(dim);
   }
@@ -194,6 +199,7 @@ export abstract class WasmCodeSpace implements QuantisedSpace {
     this.cap = next;
     const buffer = this.buffer();
     for (const p of this.exactProbes) p.rebind(buffer, this.fullAt);
+    for (const t of this.traversals) t.rebase(this.codesAt);
   }
 
   write(firstRow: number, src: Float32Array, count = 1, srcOffset = 0): void {
@@ -269,6 +275,38 @@ export abstract class WasmCodeSpace implements QuantisedSpace {
     return probe;
   }
 
+  /**
+   * A fused traversal over the codes, for a store whose distance the module's traversal computes
+   * (b1: `rowUnits` is its word count, standing for dim, so rows are rowUnits·4 bytes apart). Only
+   * such a store's class defines createTraversal; the others have none, and the core runs them
+   * through probes.
+   */
+  protected fuse(
+    graph: GraphLayout,
+    options: TraversalOptions,
+    fns: TraversalFns,
+    rowUnits: number,
+    encode: (vector: Float32Array, at: number) => void,
+  ): FusedTraversal {
+    if (this.cap === 0) throw new Error('this space was disposed');
+    for (const key of ['header', 'links0', 'upper', 'undo', 'locks'] as const) {
+      const r = graph[key];
+      if (r.byteOffset + r.byteLength > this.memory.buffer.byteLength)
+        throw new RangeError(`the graph's ${key} region is not in this space's memory`);
+    }
+    const memory = {
+      allocate: (bytes: number) => this.regions.block(bytes, false),
+      release: (region: MemoryRegion) => this.regions.release(region, false),
+      forget: (traversal: WasmTraversal) => {
+        const i = this.traversals.indexOf(traversal);
+        if (i >= 0) this.traversals.splice(i, 1);
+      },
+    };
+    const t = new WasmTraversal(memory, fns, rowUnits, false, graph, options, this.codesAt, encode);
+    this.traversals.push(t);
+    return t;
+  }
+
   allocate(byteLength: number): MemoryRegion {
     return this.regions.block(byteLength, true);
   }
@@ -309,6 +347,8 @@ export abstract class WasmCodeSpace implements QuantisedSpace {
     }
     this.probes.length = 0;
     this.exactProbes.length = 0;
+    // Traversals give their blocks back (the index disposes its linkers first; this catches the rest).
+    for (const t of [...this.traversals]) t.dispose();
     this.cap = 0;
   }
 

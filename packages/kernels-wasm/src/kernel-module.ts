@@ -76,7 +76,7 @@ export interface TraversalFns {
 type Prefixed<P extends string> = { readonly [K in keyof TraversalFns as `${P}${Capitalize<K>}`]: TraversalFns[K] };
 
 /** The compiled AssemblyScript kernels (assembly/), instantiated over one space's memory. */
-export interface KernelExports extends Prefixed<'l2'>, Prefixed<'dot'>, Prefixed<'ip'> {
+export interface KernelExports extends Prefixed<'l2'>, Prefixed<'dot'>, Prefixed<'ip'>, Prefixed<'b1'> {
   readonly l2Rows: RowsFn;
   readonly l2Row: RowFn;
   readonly l2FirstNearer: FirstNearerFn;
@@ -119,7 +119,7 @@ export interface KernelImports {
 }
 
 /** One metric's traversal entry points, picked once. */
-export function traversalFns(k: KernelExports, prefix: 'l2' | 'dot' | 'ip'): TraversalFns {
+export function traversalFns(k: KernelExports, prefix: 'l2' | 'dot' | 'ip' | 'b1'): TraversalFns {
   return {
     distance: k[`${prefix}Distance`],
     descend: k[`${prefix}Descend`],

@@ -1,6 +1,7 @@
-import type { Metric, Quantiser } from '@hnswlab/core/contracts';
+import type { FusedTraversal, GraphLayout, Metric, Quantiser, TraversalOptions } from '@hnswlab/core/contracts';
 import { encodeB1, normaliseInPlace } from '@hnswlab/kernels-js';
 import { WasmCodeSpace, type WasmCodeSpaceHandle } from './code-space.js';
+import { traversalFns } from './kernel-module.js';
 
 /**
  * The 'b1' store: bit j is x_j > c_j (the reference's encodeB1), ⌈dim/32⌉ uint32 words per row;
@@ -52,6 +53,14 @@ export class WasmB1Space extends WasmCodeSpace {
     if (this.metric === 'cosine') normaliseInPlace(this.floats, 0, this.dim);
     encodeB1(this.floats, 0, this.dim, this.quantiser.centre, new Uint32Array(this.buffer(), at, this.words), 0);
     return 0;
+  }
+
+  /**
+   * The fused traversal (assembly/b1-traversal.ts): the module's search and insert with the Hamming
+   * distance, over rows of `words` words; an outside query is encoded as the probes encode it.
+   */
+  createTraversal(graph: GraphLayout, options: TraversalOptions): FusedTraversal {
+    return this.fuse(graph, options, traversalFns(this.kernels, 'b1'), this.words, (vector, at) => this.encodeQuery(vector, 0, at));
   }
 
   rowQuery(row: number): number {

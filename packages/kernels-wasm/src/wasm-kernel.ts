@@ -16,8 +16,8 @@ export class WasmKernel implements DistanceKernel {
   readonly metrics = ['l2', 'ip', 'cosine'] as const;
   readonly boundaries = ['pair', 'node', 'layer', 'insert'] as const;
   /**
-   * Quantised stores (src/store-*.ts, assembly/f16.ts, i8.ts, b1.ts): probes only, no fused traversal,
-   * so an index over one runs the `node` boundary unless told otherwise.
+   * Quantised stores (src/store-*.ts, assembly/f16.ts, i8.ts, b1.ts). b1 fuses traversal; f16 and i8
+   * have probes only, so an index over one runs the `node` boundary unless told otherwise.
    */
   readonly stores = ['f32', 'f16', 'i8', 'b1'] as const;
   readonly descriptor: KernelDescriptor = { module: new URL('./index.js', import.meta.url).href };

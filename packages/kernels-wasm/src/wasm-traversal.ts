@@ -61,6 +61,8 @@ export class WasmTraversal implements FusedTraversal {
     graph: GraphLayout,
     options: TraversalOptions,
     vecBase: number,
+    /** A store that compares codes (b1) encodes an outside query into the own query's block (at its address). */
+    private readonly encodeQuery?: (vector: Float32Array, at: number) => void,
   ) {
     const M = graph.M,
       M0 = 2 * M;
@@ -138,8 +140,11 @@ export class WasmTraversal implements FusedTraversal {
 
   setQuery(vector: Float32Array): void {
     this.live();
-    this.query.set(vector.length === this.dim ? vector : vector.subarray(0, this.dim));
-    if (this.normalise) normaliseInPlace(this.query, 0, this.dim);
+    if (this.encodeQuery) this.encodeQuery(vector, this.query.byteOffset);
+    else {
+      this.query.set(vector.length === this.dim ? vector : vector.subarray(0, this.dim));
+      if (this.normalise) normaliseInPlace(this.query, 0, this.dim);
+    }
     this.set('queryRow', -1);
   }
 
