@@ -1,7 +1,6 @@
 // The fused traversal's entry points for the b1 store's Hamming distance (every metric; the state's
-// `dim` is the row's word count, so its rows are ⌈dim/32⌉·4 bytes apart): FusedTraversal's calls, one wasm call each, on
-// the traversal state at byte address `t` (traversal-state.ts). The metric is fixed at compile
-// time, so nothing on the hot path branches on it.
+// `dim` is the row's word count, so rows are ⌈dim/32⌉·4 bytes apart): FusedTraversal's calls, one
+// wasm call each, on the traversal state at byte address `t` (traversal-state.ts), as l2-traversal.ts.
 import { insert } from './insert';
 import { Hamming } from './metric';
 import { descend, queryDistance, search, searchLayer, searchLayerFrom } from './search';

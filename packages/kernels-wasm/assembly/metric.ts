@@ -1,7 +1,7 @@
 // The metric of a fused traversal, chosen at compile time: every traversal function is generic over a
-// marker class (L2 or Dot) and calls `distance<M>`, which folds to one inlined loop, so each metric's
+// marker class (L2, Dot, or Hamming for the b1 store) and calls `distance<M>`, which folds to one inlined loop, so each metric's
 // entry points (exports.ts) run without a branch on the metric. The loops are the probes' own
-// (l2.ts, dot.ts), so a fused distance is bit-identical to the probe's toRows value.
+// (l2.ts, dot.ts, b1.ts), so a fused distance is bit-identical to the probe's toRows value.
 import { l2 } from './l2';
 import { dot } from './dot';
 import { hamming } from './b1';
