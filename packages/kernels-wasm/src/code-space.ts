@@ -14,7 +14,7 @@ import type {
 import { normaliseInPlace } from '@hnswlab/kernels-js';
 import { CodeProbe } from './code-probe.js';
 import { instantiateKernels, type KernelExports, type TraversalFns } from './kernel-module.js';
-import { WasmTraversal } from './wasm-traversal.js';
+import { WasmTraversal, traversalMemory } from './wasm-traversal.js';
 import { HEADER_BYTES, Regions, SpaceMemory, align, blockBytes, bufferOf, checkSize, probeBytes } from './space-memory.js';
 import { MAX_PAGES, PAGE_BYTES, wasmApi, type WasmMemory } from './wasm-api.js';
 import { WasmProbe } from './wasm-probe.js';
@@ -289,19 +289,7 @@ export abstract class WasmCodeSpace implements QuantisedSpace {
     encode: (vector: Float32Array, at: number) => void,
   ): FusedTraversal {
     if (this.cap === 0) throw new Error('this space was disposed');
-    for (const key of ['header', 'links0', 'upper', 'undo', 'locks'] as const) {
-      const r = graph[key];
-      if (r.byteOffset + r.byteLength > this.memory.buffer.byteLength)
-        throw new RangeError(`the graph's ${key} region is not in this space's memory`);
-    }
-    const memory = {
-      allocate: (bytes: number) => this.regions.block(bytes, false),
-      release: (region: MemoryRegion) => this.regions.release(region, false),
-      forget: (traversal: WasmTraversal) => {
-        const i = this.traversals.indexOf(traversal);
-        if (i >= 0) this.traversals.splice(i, 1);
-      },
-    };
+    const memory = traversalMemory(this.regions, this.memory, this.traversals, graph);
     const t = new WasmTraversal(memory, fns, rowUnits, false, graph, options, this.codesAt, encode);
     this.traversals.push(t);
     return t;

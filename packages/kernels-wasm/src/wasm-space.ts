@@ -14,7 +14,7 @@ import { HEADER_BYTES, Regions, SpaceMemory, align, blockBytes, bufferOf, checkS
 import { normaliseInPlace } from '@hnswlab/kernels-js';
 import { MAX_PAGES, PAGE_BYTES, wasmApi, type WasmMemory } from './wasm-api.js';
 import { WasmProbe } from './wasm-probe.js';
-import { WasmTraversal } from './wasm-traversal.js';
+import { WasmTraversal, traversalMemory } from './wasm-traversal.js';
 
 /** The metric's f32 kernels, chosen once per probe: no branch on the metric per call. */
 export function f32Functions(k: KernelExports, metric: Metric): [RowsFn, RowFn, FirstNearerFn] {
@@ -161,22 +161,8 @@ export class WasmSpace implements VectorSpace {
    */
   createTraversal(graph: GraphLayout, options: TraversalOptions): FusedTraversal {
     if (this.cap === 0) throw new Error('this space was disposed');
-    for (const key of ['header', 'links0', 'upper', 'undo', 'locks'] as const) {
-      const r = graph[key];
-      if (r.byteOffset + r.byteLength > this.memory.buffer.byteLength)
-        throw new RangeError(`the graph's ${key} region is not in this space's memory`);
-    }
+    const memory = traversalMemory(this.regions, this.memory, this.traversals, graph);
     const fns = traversalFns(this.kernels, this.metric === 'l2' ? 'l2' : this.metric === 'cosine' ? 'dot' : 'ip');
-    // Scratch like a probe's: counted in byteLength, not as a region.
-    const memory = {
-      allocate: (bytes: number) => this.regions.block(bytes, false),
-      release: (region: MemoryRegion) => this.regions.release(region, false),
-      // A disposed traversal is no longer re-pointed.
-      forget: (traversal: WasmTraversal) => {
-        const i = this.traversals.indexOf(traversal);
-        if (i >= 0) this.traversals.splice(i, 1);
-      },
-    };
     const t = new WasmTraversal(memory, fns, this.dim, this.metric === 'cosine', graph, options, this.vecBase);
     this.traversals.push(t);
     return t;
