@@ -49,8 +49,9 @@ export interface HnswIndexOptions {
   /** The distance kernel; every kernel package exports an async createKernel(). */
   kernel: DistanceKernel;
   /**
-   * Where the core hands work to the kernel (see Boundary). Default: the kernel's fastest (`insert`
-   * for kernels that fuse traversal, `node` otherwise). Every boundary builds the same graph.
+   * Where the core hands work to the kernel (see Boundary). Default: the kernel's fastest for the
+   * store (`insert` where its space fuses traversal, `node` otherwise, as for the wasm kernel's
+   * quantised stores). Every boundary builds the same graph.
    */
   boundary?: Boundary;
   /** Seeds the level draws: same data, order, seed and kernel give the same graph. Default 42. */
@@ -179,10 +180,10 @@ export class HnswIndex {
       throw new RangeError(`the ${kernel.name} kernel does not compute metric '${spec.name}' (it computes ${computes.join(', ')})`);
     }
     const supported = kernel.boundaries ?? ['pair', 'node'];
-    const boundary = options.boundary ?? supported[supported.length - 1];
-    if (!BOUNDARIES.includes(boundary))
+    const boundary = options.boundary;
+    if (boundary !== undefined && !BOUNDARIES.includes(boundary))
       throw new RangeError(`unknown boundary ${describeValue(boundary)}: use one of ${BOUNDARIES.join(', ')}`);
-    if (!supported.includes(boundary)) {
+    if (boundary !== undefined && !supported.includes(boundary)) {
       throw new RangeError(`the ${kernel.name} kernel does not support boundary '${boundary}' (it supports ${supported.join(', ')})`);
     }
     const store = kernelStore(kernel, options.store ?? 'f32');
@@ -201,7 +202,6 @@ export class HnswIndex {
     this.efSearch = efSearch;
     this.seed = seed;
     this.kernel = kernel;
-    this.boundary = boundary;
     this.store = store.name;
     this.keepFullPrecision = store.name === 'f32' || keep;
     this.#s = new IndexState(
@@ -222,6 +222,7 @@ export class HnswIndex {
       },
       spec,
     );
+    this.boundary = this.#s.params.boundary;
     STATES.set(this, this.#s);
   }
 

@@ -80,19 +80,23 @@ export class IndexState {
   version = 0;
   lastBatch: BatchReport | undefined;
 
+  readonly params: IndexParams;
+
+  /** `params.boundary` undefined: the kernel's default for the space it creates (defaultBoundary). */
   constructor(
-    readonly params: IndexParams,
+    params: Omit<IndexParams, 'boundary'> & { readonly boundary: Boundary | undefined },
     readonly metricSpec: MetricSpec,
   ) {
     const { kernel, dim, metric, M, capacity, store, keepFullPrecision, quantiser } = params;
     this.space = kernel.createSpace({ dim, metric, capacity, store, keepFullPrecision, quantiser: quantiser ?? undefined });
+    this.params = { ...params, boundary: params.boundary ?? defaultBoundary(kernel, this.space) };
     this.quantised = store === 'f32' ? null : asQuantised(this.space, kernel, store);
     this.graph = Graph.create(this.space, M, capacity);
     this.counters = new Counters(params.timing);
     this.inserter = new Inserter(this.graph, this.space, this.counters, {
       efConstruction: params.efConstruction,
       locking: false,
-      boundary: params.boundary,
+      boundary: this.params.boundary,
     });
     this.rng = new Rng(params.seed);
     this.levelMult = 1 / Math.log(M);
@@ -179,6 +183,18 @@ export class IndexState {
 }
 
 /** The space of a quantised store, checked once for what the core calls on it. */
+/**
+ * The last (fastest) boundary the kernel lists, but an unfused one when the space has no fused
+ * traversal: a kernel lists its boundaries once, for all its stores, and may fuse only some (the wasm
+ * kernel's quantised spaces run through probes). An explicitly asked fused boundary still needs
+ * createTraversal (the Inserter says so).
+ */
+export function defaultBoundary(kernel: DistanceKernel, space: VectorSpace): Boundary {
+  const supported = kernel.boundaries ?? ['pair', 'node'];
+  const usable = space.createTraversal ? supported : supported.filter((b) => b === 'pair' || b === 'node');
+  return usable[usable.length - 1] ?? supported[supported.length - 1];
+}
+
 function asQuantised(space: VectorSpace, kernel: DistanceKernel, store: VectorStore): QuantisedSpace {
   const q = space as Partial<QuantisedSpace>;
   for (const key of ['setQuantiser', 'codes', 'writeCodes', 'copyRow'] as const) {

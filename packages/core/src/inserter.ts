@@ -59,7 +59,10 @@ export class Inserter implements Linker {
     const maxBatch = graph.M0 + 1;
     const fuse = options.boundary === 'layer' || options.boundary === 'insert';
     if (fuse) {
-      if (!vectors.createTraversal) throw new RangeError(`boundary '${options.boundary}' needs a kernel that fuses traversal`);
+      if (!vectors.createTraversal)
+        throw new RangeError(
+          `boundary '${options.boundary}' needs a space that fuses traversal (createTraversal); this one computes through probes: use 'node'`,
+        );
       this.fused = vectors.createTraversal(graph.layout, {
         efConstruction: options.efConstruction,
         locking: options.locking,

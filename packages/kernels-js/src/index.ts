@@ -4,9 +4,9 @@ import { JsKernel } from './js-kernel.js';
 export { JsKernel } from './js-kernel.js';
 export { CodeSpace, type CodeLayout, type CodeProbe, type CodeSpaceHandle } from './code-space.js';
 export { DotProbe, L2Probe, type F32Rows } from './scalar-probes.js';
-export { B1Space, popcount32 } from './store-b1.js';
-export { F16Space, halfTable, toHalf } from './store-f16.js';
-export { I8Space } from './store-i8.js';
+export { B1Space, encodeB1, popcount32 } from './store-b1.js';
+export { F16Space, encodeF16, halfTable, toHalf } from './store-f16.js';
+export { I8Space, centreDot, encodeI8 } from './store-i8.js';
 export {
   SharedF32Space,
   normaliseInPlace,

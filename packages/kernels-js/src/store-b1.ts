@@ -6,7 +6,7 @@ import { normaliseInPlace } from './shared-f32-space.js';
 // row, padding bits zero; the distance for every metric is the Hamming distance popcount(a ⊕ b).
 
 /** The bits of the dim floats of src at off, against the centres, into words[at..]. */
-function encodeInto(src: Float32Array, off: number, dim: number, centre: Float32Array, words: Uint32Array, at: number): void {
+export function encodeB1(src: Float32Array, off: number, dim: number, centre: Float32Array, words: Uint32Array, at: number): void {
   const n = (dim + 31) >>> 5;
   words.fill(0, at, at + n);
   for (let j = 0; j < dim; j++) if (src[off + j] > centre[j]) words[at + (j >>> 5)] |= 1 << (j & 31);
@@ -45,7 +45,7 @@ export class B1Space extends CodeSpace {
   }
 
   protected override encode(src: Float32Array, off: number, row: number): boolean {
-    encodeInto(src, off, this.dim, this.quantiser!.centre, this.words, row * this.wordsPerRow);
+    encodeB1(src, off, this.dim, this.quantiser!.centre, this.words, row * this.wordsPerRow);
     return false;
   }
 
@@ -65,7 +65,7 @@ export class B1Space extends CodeSpace {
     if (!this.quantiser) return;
     floats.set(vector.subarray(offset, offset + this.dim));
     if (this.metric === 'cosine') normaliseInPlace(floats, 0, this.dim);
-    encodeInto(floats, 0, this.dim, this.quantiser!.centre, words, 0);
+    encodeB1(floats, 0, this.dim, this.quantiser!.centre, words, 0);
   }
 }
 

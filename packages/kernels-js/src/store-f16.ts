@@ -29,6 +29,19 @@ export function toHalf(x: number): number {
   return sign | half;
 }
 
+/** The dim floats of src at off as halves into halves[at..]; true when a component was clamped to ±65504. */
+export function encodeF16(src: Float32Array, off: number, dim: number, halves: Uint16Array, at: number): boolean {
+  let clamped = false;
+  for (let j = 0; j < dim; j++) {
+    const x = src[off + j];
+    if (x > F16_MAX || x < -F16_MAX) {
+      halves[at + j] = x > 0 ? 0x7bff : 0xfbff;
+      clamped = true;
+    } else halves[at + j] = toHalf(x);
+  }
+  return clamped;
+}
+
 let table: Float32Array | undefined;
 
 /** Every binary16 value as float32, by code (decoding is exact). */
@@ -59,17 +72,7 @@ export class F16Space extends CodeSpace {
   }
 
   protected override encode(src: Float32Array, off: number, row: number): boolean {
-    const halves = this.halves,
-      at = row * this.dim;
-    let clamped = false;
-    for (let j = 0; j < this.dim; j++) {
-      const x = src[off + j];
-      if (x > F16_MAX || x < -F16_MAX) {
-        halves[at + j] = x > 0 ? 0x7bff : 0xfbff;
-        clamped = true;
-      } else halves[at + j] = toHalf(x);
-    }
-    return clamped;
+    return encodeF16(src, off, this.dim, this.halves, row * this.dim);
   }
 
   protected override decode(row: number, out: Float32Array): void {

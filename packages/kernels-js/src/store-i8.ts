@@ -8,7 +8,7 @@ import { normaliseInPlace } from './shared-f32-space.js';
 // the float terms are scalar sums made once per row, query and quantiser. Bit-exact to the contract.
 
 /** roundHalfEven(t) clamped to [−127, 127] into codes[at]; true when clamped. */
-function encodeInto(src: Float32Array, off: number, dim: number, q: Quantiser, codes: Int8Array, at: number): boolean {
+export function encodeI8(src: Float32Array, off: number, dim: number, q: Quantiser, codes: Int8Array, at: number): boolean {
   const c = q.centre,
     s = q.scale;
   let clamped = false;
@@ -32,7 +32,7 @@ function encodeInto(src: Float32Array, off: number, dim: number, q: Quantiser, c
 }
 
 /** P = Σ c_j·q_j, float64, j ascending (each product is exact). */
-function centreDot(c: Float32Array, codes: Int8Array, at: number, dim: number): number {
+export function centreDot(c: Float32Array, codes: Int8Array, at: number, dim: number): number {
   let p = 0;
   for (let j = 0; j < dim; j++) p += c[j] * codes[at + j];
   return p;
@@ -75,7 +75,7 @@ export class I8Space extends CodeSpace {
   }
 
   protected override encode(src: Float32Array, off: number, row: number): boolean {
-    return encodeInto(src, off, this.dim, this.quantiser!, this.q8, row * this.dim);
+    return encodeI8(src, off, this.dim, this.quantiser!, this.q8, row * this.dim);
   }
 
   protected override derive(row: number): void {
@@ -97,7 +97,7 @@ export class I8Space extends CodeSpace {
     if (!this.quantiser) return 0;
     floats.set(vector.subarray(offset, offset + this.dim));
     if (this.metric === 'cosine') normaliseInPlace(floats, 0, this.dim);
-    encodeInto(floats, 0, this.dim, this.quantiser!, codes, 0);
+    encodeI8(floats, 0, this.dim, this.quantiser!, codes, 0);
     return this.dot ? centreDot(this.quantiser!.centre, codes, 0, this.dim) : 0;
   }
 }

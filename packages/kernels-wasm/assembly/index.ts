@@ -9,3 +9,7 @@ export { l2Distance, l2Descend, l2SearchLayer, l2SearchLayerFrom, l2Search, l2In
 export { dotDistance, dotDescend, dotSearchLayer, dotSearchLayerFrom, dotSearch, dotInsert } from './dot-traversal';
 export { ipDistance, ipDescend, ipSearchLayer, ipSearchLayerFrom, ipSearch, ipInsert } from './ip';
 export { traversalLayout } from './traversal-state';
+export { f16Decode, f16L2Rows, f16L2Row, f16L2FirstNearer, f16DotRows, f16DotRow, f16DotFirstNearer } from './f16';
+export { i8L2Rows, i8L2Row, i8L2FirstNearer, i8DotRows, i8DotRow, i8DotFirstNearer } from './i8';
+export { b1Rows, b1Row, b1FirstNearer } from './b1';
+export { b1Distance, b1Descend, b1SearchLayer, b1SearchLayerFrom, b1Search, b1Insert } from './b1-traversal';

@@ -8,6 +8,45 @@ export type RowFn = (query: number, row: number, dim: number) => number;
 /** The first i < count with distance(query, row ids[i]) < bound, or count. */
 export type FirstNearerFn = (query: number, base: number, dim: number, ids: number, count: number, bound: number) => number;
 
+/** i8: out[i] = distance(codes at q with P = p, row ids[i]); `terms` is the rows' P (Float64 per row). */
+export type I8RowsFn = (
+  q: number,
+  p: number,
+  base: number,
+  terms: number,
+  dim: number,
+  ids: number,
+  out: number,
+  count: number,
+  c: number,
+  s: number,
+  s2: number,
+) => void;
+export type I8RowFn = (
+  q: number,
+  p: number,
+  base: number,
+  terms: number,
+  dim: number,
+  row: number,
+  c: number,
+  s: number,
+  s2: number,
+) => number;
+export type I8FirstNearerFn = (
+  q: number,
+  p: number,
+  base: number,
+  terms: number,
+  dim: number,
+  ids: number,
+  count: number,
+  bound: number,
+  c: number,
+  s: number,
+  s2: number,
+) => number;
+
 /** distance(query, row) of a traversal's state at byte address `t`, counted. */
 export type TraversalDistanceFn = (t: number, row: number) => number;
 export type DescendFn = (t: number, entry: number, entryDist: number, top: number, bottom: number) => number;
@@ -37,7 +76,7 @@ export interface TraversalFns {
 type Prefixed<P extends string> = { readonly [K in keyof TraversalFns as `${P}${Capitalize<K>}`]: TraversalFns[K] };
 
 /** The compiled AssemblyScript kernels (assembly/), instantiated over one space's memory. */
-export interface KernelExports extends Prefixed<'l2'>, Prefixed<'dot'>, Prefixed<'ip'> {
+export interface KernelExports extends Prefixed<'l2'>, Prefixed<'dot'>, Prefixed<'ip'>, Prefixed<'b1'> {
   readonly l2Rows: RowsFn;
   readonly l2Row: RowFn;
   readonly l2FirstNearer: FirstNearerFn;
@@ -47,6 +86,24 @@ export interface KernelExports extends Prefixed<'l2'>, Prefixed<'dot'>, Prefixed
   readonly ipRows: RowsFn;
   readonly ipRow: RowFn;
   readonly ipFirstNearer: FirstNearerFn;
+  // Quantised stores (assembly/f16.ts, i8.ts, b1.ts). f16 and b1 take the f32 probes' signatures
+  // (b1's `dim` is the row's word count); i8 takes the query's and the rows' P terms and C, s, s².
+  readonly f16Decode: (row: number, out: number, dim: number) => void;
+  readonly f16L2Rows: RowsFn;
+  readonly f16L2Row: RowFn;
+  readonly f16L2FirstNearer: FirstNearerFn;
+  readonly f16DotRows: RowsFn;
+  readonly f16DotRow: RowFn;
+  readonly f16DotFirstNearer: FirstNearerFn;
+  readonly b1Rows: RowsFn;
+  readonly b1Row: RowFn;
+  readonly b1FirstNearer: FirstNearerFn;
+  readonly i8L2Rows: I8RowsFn;
+  readonly i8L2Row: I8RowFn;
+  readonly i8L2FirstNearer: I8FirstNearerFn;
+  readonly i8DotRows: I8RowsFn;
+  readonly i8DotRow: I8RowFn;
+  readonly i8DotFirstNearer: I8FirstNearerFn;
   /** Writes the state block's field offsets at `out` (Int32 each, in declaration order); returns its size. */
   readonly traversalLayout: (out: number) => number;
 }
@@ -62,7 +119,7 @@ export interface KernelImports {
 }
 
 /** One metric's traversal entry points, picked once. */
-export function traversalFns(k: KernelExports, prefix: 'l2' | 'dot' | 'ip'): TraversalFns {
+export function traversalFns(k: KernelExports, prefix: 'l2' | 'dot' | 'ip' | 'b1'): TraversalFns {
   return {
     distance: k[`${prefix}Distance`],
     descend: k[`${prefix}Descend`],

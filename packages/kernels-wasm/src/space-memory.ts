@@ -1,4 +1,5 @@
-import { PAGE_BYTES, type WasmMemory } from './wasm-api.js';
+import type { MemoryRegion } from '@hnswlab/core/contracts';
+import { MAX_PAGES, PAGE_BYTES, type WasmMemory } from './wasm-api.js';
 
 // One space = one shared WebAssembly.Memory, laid out as
 //
@@ -203,5 +204,61 @@ export class SpaceMemory {
   private unlock(): void {
     Atomics.store(this.lockWord, LOCK, 0);
     Atomics.notify(this.lockWord, LOCK, 1);
+  }
+}
+
+/** Bytes a block of `byteLength` takes in the allocator (carve and release agree on it). */
+export function blockBytes(byteLength: number): number {
+  return align(Math.max(16, byteLength));
+}
+
+export function checkSize(bytes: number, rows: number): void {
+  if (bytes > MAX_PAGES * PAGE_BYTES) throw new RangeError(`${rows} rows do not fit in a wasm32 memory (4 GiB)`);
+}
+
+/** The memory's buffer, covering at least `bytes` (grown here when another thread grew it first). */
+export function bufferOf(memory: WasmMemory, bytes: number): ArrayBuffer | SharedArrayBuffer {
+  let buffer = memory.buffer;
+  if (buffer.byteLength < bytes) {
+    ensureBytes(memory, bytes);
+    buffer = memory.buffer;
+  }
+  return buffer;
+}
+
+/**
+ * VectorSpace.allocate / resize / release over a space's memory, shared by the f32 and quantised
+ * spaces: a region's byteOffset is its address for the kernels, its buffer the memory's at the time
+ * (a shared memory's buffers are never detached). `counted` regions are handed out to the core (not
+ * the space's bytes); uncounted ones are the space's scratch.
+ */
+export class Regions {
+  constructor(
+    private readonly heap: SpaceMemory,
+    private readonly memory: WasmMemory,
+  ) {}
+
+  /** A zeroed block of this memory (any thread: carving takes the allocator's lock). */
+  block(byteLength: number, counted: boolean): MemoryRegion {
+    const bytes = blockBytes(byteLength);
+    checkSize(bytes, 0);
+    const at = this.heap.carve(bytes, 64);
+    const buffer = bufferOf(this.memory, at + bytes) as SharedArrayBuffer;
+    new Uint8Array(buffer, at, bytes).fill(0);
+    if (counted) this.heap.countRegions(bytes);
+    return { buffer, byteOffset: at, byteLength };
+  }
+
+  resize(region: MemoryRegion, byteLength: number): MemoryRegion {
+    const next = this.block(byteLength, true);
+    const n = Math.min(region.byteLength, byteLength);
+    new Uint8Array(next.buffer, next.byteOffset, n).set(new Uint8Array(region.buffer, region.byteOffset, n));
+    this.release(region, true);
+    return next;
+  }
+
+  release(region: MemoryRegion, counted: boolean): void {
+    this.heap.release(region.byteOffset, blockBytes(region.byteLength));
+    if (counted) this.heap.countRegions(-blockBytes(region.byteLength));
   }
 }

@@ -10,13 +10,18 @@ import type {
   VectorSpace,
 } from '@hnswlab/core/contracts';
 import { instantiateKernels, traversalFns, type FirstNearerFn, type KernelExports, type RowFn, type RowsFn } from './kernel-module.js';
-import { HEADER_BYTES, SpaceMemory, align, ensureBytes, probeBytes } from './space-memory.js';
+import { HEADER_BYTES, Regions, SpaceMemory, align, blockBytes, bufferOf, checkSize, probeBytes } from './space-memory.js';
 import { normaliseInPlace } from '@hnswlab/kernels-js';
 import { MAX_PAGES, PAGE_BYTES, wasmApi, type WasmMemory } from './wasm-api.js';
 import { WasmProbe } from './wasm-probe.js';
-import { WasmTraversal } from './wasm-traversal.js';
+import { WasmTraversal, traversalMemory } from './wasm-traversal.js';
 
-const MAX_BYTES = MAX_PAGES * PAGE_BYTES;
+/** The metric's f32 kernels, chosen once per probe: no branch on the metric per call. */
+export function f32Functions(k: KernelExports, metric: Metric): [RowsFn, RowFn, FirstNearerFn] {
+  if (metric === 'l2') return [k.l2Rows, k.l2Row, k.l2FirstNearer];
+  // cosine and ip share the float32 1 − dot loop (assembly/dot.ts); ip keeps its own export names.
+  return metric === 'cosine' ? [k.dotRows, k.dotRow, k.dotFirstNearer] : [k.ipRows, k.ipRow, k.ipFirstNearer];
+}
 
 /** What {@link WasmSpace.handle} posts to workers: the shared memory itself plus where the rows are. */
 export interface WasmSpaceHandle extends SpaceHandle {
@@ -37,6 +42,7 @@ export class WasmSpace implements VectorSpace {
   private readonly probes: WasmProbe[] = [];
   private readonly traversals: WasmTraversal[] = [];
   private readonly heap: SpaceMemory;
+  private readonly regions: Regions;
   private readonly kernels: KernelExports;
 
   private constructor(
@@ -52,6 +58,7 @@ export class WasmSpace implements VectorSpace {
     this.cap = capacity;
     this.rowBytes = dim * 4;
     this.heap = new SpaceMemory(memory);
+    this.regions = new Regions(this.heap, memory);
     this.kernels = instantiateKernels(module, memory, {
       now: () => performance.now() / 1000,
       // The candidate heap of a fused traversal grows from inside the module, in whichever thread runs it.
@@ -139,20 +146,12 @@ export class WasmSpace implements VectorSpace {
   createProbe(maxBatch: number): DistanceProbe {
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be an integer ≥ 1, got ${maxBatch}`);
     const at = this.heap.carve(probeBytes(maxBatch, this.dim));
-    const [rows, row, firstNearer] = this.functions();
+    const [rows, row, firstNearer] = f32Functions(this.kernels, this.metric);
     const probe = new WasmProbe(maxBatch, at, this.dim, this.metric === 'cosine', rows, row, firstNearer);
     // Carving may have grown the memory (from any thread), so the views are made over a fresh buffer.
     probe.rebind(this.buffer(at + probe.scratchBytes), this.vecBase);
     this.probes.push(probe);
     return probe;
-  }
-
-  /** The metric's kernels, chosen once per probe: no branch on the metric per call. */
-  private functions(): [RowsFn, RowFn, FirstNearerFn] {
-    const k = this.kernels;
-    if (this.metric === 'l2') return [k.l2Rows, k.l2Row, k.l2FirstNearer];
-    // cosine and ip share the float32 1 − dot loop (assembly/dot.ts); ip keeps its own export names.
-    return this.metric === 'cosine' ? [k.dotRows, k.dotRow, k.dotFirstNearer] : [k.ipRows, k.ipRow, k.ipFirstNearer];
   }
 
   /**
@@ -162,59 +161,24 @@ export class WasmSpace implements VectorSpace {
    */
   createTraversal(graph: GraphLayout, options: TraversalOptions): FusedTraversal {
     if (this.cap === 0) throw new Error('this space was disposed');
-    for (const key of ['header', 'links0', 'upper', 'undo', 'locks'] as const) {
-      const r = graph[key];
-      if (r.byteOffset + r.byteLength > this.memory.buffer.byteLength)
-        throw new RangeError(`the graph's ${key} region is not in this space's memory`);
-    }
+    const memory = traversalMemory(this.regions, this.memory, this.traversals, graph);
     const fns = traversalFns(this.kernels, this.metric === 'l2' ? 'l2' : this.metric === 'cosine' ? 'dot' : 'ip');
-    // Scratch like a probe's: counted in byteLength, not as a region.
-    const memory = {
-      allocate: (bytes: number) => this.block(bytes),
-      release: (region: MemoryRegion) => this.heap.release(region.byteOffset, blockBytes(region.byteLength)),
-      // A disposed traversal is no longer re-pointed.
-      forget: (traversal: WasmTraversal) => {
-        const i = this.traversals.indexOf(traversal);
-        if (i >= 0) this.traversals.splice(i, 1);
-      },
-    };
     const t = new WasmTraversal(memory, fns, this.dim, this.metric === 'cosine', graph, options, this.vecBase);
     this.traversals.push(t);
     return t;
   }
 
-  /**
-   * A zeroed block of this memory (any thread: carving takes the allocator's lock). Its byteOffset is
-   * its address for the kernels; the buffer is the memory's at the time, which stays valid as the
-   * memory grows (a shared memory's buffers are never detached). Counted as a region until released.
-   */
+  /** A zeroed block of this memory, counted as a region until released (see Regions). */
   allocate(byteLength: number): MemoryRegion {
-    const region = this.block(byteLength);
-    this.heap.countRegions(blockBytes(byteLength));
-    return region;
-  }
-
-  /** A zeroed block, not counted as a region (scratch). */
-  private block(byteLength: number): MemoryRegion {
-    const bytes = blockBytes(byteLength);
-    checkSize(bytes, 0);
-    const at = this.heap.carve(bytes, 64);
-    const buffer = this.buffer(at + bytes) as SharedArrayBuffer;
-    new Uint8Array(buffer, at, bytes).fill(0);
-    return { buffer, byteOffset: at, byteLength };
+    return this.regions.block(byteLength, true);
   }
 
   resize(region: MemoryRegion, byteLength: number): MemoryRegion {
-    const next = this.allocate(byteLength);
-    const n = Math.min(region.byteLength, byteLength);
-    new Uint8Array(next.buffer, next.byteOffset, n).set(new Uint8Array(region.buffer, region.byteOffset, n));
-    this.release(region);
-    return next;
+    return this.regions.resize(region, byteLength);
   }
 
   release(region: MemoryRegion): void {
-    this.heap.release(region.byteOffset, blockBytes(region.byteLength));
-    this.heap.countRegions(-blockBytes(region.byteLength));
+    this.regions.release(region, true);
   }
 
   handle(): WasmSpaceHandle {
@@ -256,21 +220,6 @@ export class WasmSpace implements VectorSpace {
 
   /** The memory's buffer, covering at least `bytes`. */
   private buffer(bytes: number): ArrayBuffer | SharedArrayBuffer {
-    let buffer = this.memory.buffer;
-    if (buffer.byteLength < bytes) {
-      // Another thread grew the memory and this thread's buffer object is not refreshed yet.
-      ensureBytes(this.memory, bytes);
-      buffer = this.memory.buffer;
-    }
-    return buffer;
+    return bufferOf(this.memory, bytes);
   }
-}
-
-/** Bytes a block of `byteLength` takes in the allocator (carve and release agree on it). */
-function blockBytes(byteLength: number): number {
-  return align(Math.max(16, byteLength));
-}
-
-function checkSize(bytes: number, rows: number): void {
-  if (bytes > MAX_BYTES) throw new RangeError(`${rows} rows do not fit in a wasm32 memory (4 GiB)`);
 }

@@ -1,7 +1,8 @@
 import type { FusedTraversal, GraphLayout, MemoryRegion, TraversalOptions, WorkCounters } from '@hnswlab/core/contracts';
 import { normaliseInPlace } from '@hnswlab/kernels-js';
 import type { TraversalFns } from './kernel-module.js';
-import { align } from './space-memory.js';
+import { align, type Regions } from './space-memory.js';
+import type { WasmMemory } from './wasm-api.js';
 import { COUNTER_FIELDS, STATE, STATE_BYTES, type StateField } from './traversal-layout.js';
 
 /** What a traversal needs of its space: carving and releasing blocks of the memory, and to be forgotten when disposed. */
@@ -9,6 +10,28 @@ export interface TraversalMemory {
   allocate(byteLength: number): MemoryRegion;
   release(region: MemoryRegion): void;
   forget(traversal: WasmTraversal): void;
+}
+
+/**
+ * A space's TraversalMemory: scratch blocks carved from `regions` (not counted as regions), and
+ * `traversals` (the space's list, re-pointed on growth) forgetting a disposed one. Checks first that
+ * the graph lives in `memory` (the module reads only its own memory).
+ */
+export function traversalMemory(regions: Regions, memory: WasmMemory, traversals: WasmTraversal[], graph: GraphLayout): TraversalMemory {
+  for (const key of ['header', 'links0', 'upper', 'undo', 'locks'] as const) {
+    const r = graph[key];
+    if (r.byteOffset + r.byteLength > memory.buffer.byteLength)
+      throw new RangeError(`the graph's ${key} region is not in this space's memory`);
+  }
+  return {
+    allocate: (bytes: number) => regions.block(bytes, false),
+    release: (region: MemoryRegion) => regions.release(region, false),
+    // A disposed traversal is no longer re-pointed.
+    forget: (traversal: WasmTraversal) => {
+      const i = traversals.indexOf(traversal);
+      if (i >= 0) traversals.splice(i, 1);
+    },
+  };
 }
 
 /** Candidates the heap holds before the module first doubles it. */
@@ -61,6 +84,8 @@ export class WasmTraversal implements FusedTraversal {
     graph: GraphLayout,
     options: TraversalOptions,
     vecBase: number,
+    /** A store that compares codes (b1) encodes an outside query into the own query's block (at its address). */
+    private readonly encodeQuery?: (vector: Float32Array, at: number) => void,
   ) {
     const M = graph.M,
       M0 = 2 * M;
@@ -138,8 +163,11 @@ export class WasmTraversal implements FusedTraversal {
 
   setQuery(vector: Float32Array): void {
     this.live();
-    this.query.set(vector.length === this.dim ? vector : vector.subarray(0, this.dim));
-    if (this.normalise) normaliseInPlace(this.query, 0, this.dim);
+    if (this.encodeQuery) this.encodeQuery(vector, this.query.byteOffset);
+    else {
+      this.query.set(vector.length === this.dim ? vector : vector.subarray(0, this.dim));
+      if (this.normalise) normaliseInPlace(this.query, 0, this.dim);
+    }
     this.set('queryRow', -1);
   }
 

@@ -72,7 +72,6 @@ export function readHnswlib(source: ByteSource, options: HnswlibOptions): IndexS
   const spec = metricSpec(options.metric);
   if (!['l2', 'ip', 'cosine'].includes(spec.name)) fail('options', `metric '${spec.name}' is not one hnswlib has`);
   const kernel = options.kernel;
-  const supported = kernel.boundaries ?? ['pair', 'node'];
   const s = new IndexState(
     {
       dim,
@@ -82,7 +81,7 @@ export function readHnswlib(source: ByteSource, options: HnswlibOptions): IndexS
       efSearch: options.efSearch ?? 64,
       seed: options.seed ?? 42,
       kernel,
-      boundary: options.boundary ?? supported[supported.length - 1],
+      boundary: options.boundary,
       capacity: Math.max(1, count),
       timing: options.timing ?? true,
       store: 'f32',

@@ -221,7 +221,6 @@ export function readIndex(source: ByteSource, options: LoadOptions): IndexState 
   if (!kernel || typeof kernel.createSpace !== 'function') throw new TypeError('loading an index needs { kernel }');
   kernelStore(kernel, meta.store);
   const quantiser = table.has('quant') ? readQuant(source, table.get('quant')!, dim, meta.store) : null;
-  const supported = kernel.boundaries ?? ['pair', 'node'];
   const s = new IndexState(
     {
       dim,
@@ -231,7 +230,7 @@ export function readIndex(source: ByteSource, options: LoadOptions): IndexState 
       efSearch: meta.efSearch,
       seed: meta.seed,
       kernel,
-      boundary: options.boundary ?? supported[supported.length - 1],
+      boundary: options.boundary,
       capacity: Math.max(1, count),
       timing: options.timing ?? true,
       store: meta.store,
