@@ -50,7 +50,9 @@ export interface HnswIndexOptions {
   kernel: DistanceKernel;
   /**
    * Where the core hands work to the kernel (see Boundary). Default: the kernel's fastest (`insert`
-   * for kernels that fuse traversal, `node` otherwise). Every boundary builds the same graph.
+   * for kernels that fuse traversal, `node` otherwise). A fused boundary on a space without a fused
+   * traversal (the native kernel's quantised stores) runs at `node`; `index.boundary` says which runs.
+   * Every boundary builds the same graph.
    */
   boundary?: Boundary;
   /** Seeds the level draws: same data, order, seed and kernel give the same graph. Default 42. */
@@ -192,7 +194,6 @@ export class HnswIndex {
     this.efSearch = efSearch;
     this.seed = seed;
     this.kernel = kernel;
-    this.boundary = boundary;
     this.store = store.name;
     this.keepFullPrecision = store.name === 'f32' || keep;
     this.#s = new IndexState(
@@ -213,6 +214,8 @@ export class HnswIndex {
       },
       spec,
     );
+    // The boundary that runs: a fused one falls back to 'node' on a space that does not fuse (IndexState).
+    this.boundary = this.#s.params.boundary;
     STATES.set(this, this.#s);
   }
 

@@ -19,6 +19,17 @@ import { drawLevel } from './rng.js';
 import { learnFrom } from './stores/quantiser.js';
 import { storeSpec } from './stores/store-spec.js';
 
+/**
+ * A fused boundary ('layer', 'insert') on a space without a fused traversal (a kernel may fuse only
+ * some stores: the native kernel fuses f32 only) falls back to 'node', the kernel's probes one call
+ * per expanded node: the same graph and answers, more crossings. Workers and `index.boundary` see the
+ * boundary that runs.
+ */
+function withoutFusion(params: IndexParams, space: VectorSpace): IndexParams {
+  const fused = params.boundary === 'layer' || params.boundary === 'insert';
+  return fused && !space.createTraversal ? { ...params, boundary: 'node' } : params;
+}
+
 /** What an index is made of; everything the public class, batches, merges and files work on. */
 export interface IndexParams {
   readonly dim: number;
@@ -80,12 +91,15 @@ export class IndexState {
   version = 0;
   lastBatch: BatchReport | undefined;
 
+  readonly params: IndexParams;
+
   constructor(
-    readonly params: IndexParams,
+    params: IndexParams,
     readonly metricSpec: MetricSpec,
   ) {
     const { kernel, dim, metric, M, capacity, store, keepFullPrecision, quantiser } = params;
     this.space = kernel.createSpace({ dim, metric, capacity, store, keepFullPrecision, quantiser: quantiser ?? undefined });
+    this.params = params = withoutFusion(params, this.space);
     this.quantised = store === 'f32' ? null : asQuantised(this.space, kernel, store);
     this.graph = Graph.create(this.space, M, capacity);
     this.counters = new Counters(params.timing);
