@@ -48,9 +48,10 @@ export class NativeCodeProbe implements CodeProbe {
   }
 
   get scratchBytes(): number {
-    // ids, out, the query (float32, float64, codes, floats to encode) and the addon's pair query.
+    // ids, out, the query (float32, float64, codes, floats to encode: 16·dim + codes) and the
+    // addon's pair query (float32, float64, codes: 12·dim + codes).
     const dim = this.space.dim;
-    return this.ids.byteLength + this.out.byteLength + 2 * (dim * 16 + this.space.codeBytes);
+    return this.ids.byteLength + this.out.byteLength + 28 * dim + 2 * this.space.codeBytes;
   }
 
   bind(): void {
