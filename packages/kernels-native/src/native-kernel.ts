@@ -11,7 +11,8 @@ import type { SimdPath } from './simd-path.js';
  * The native kernel: rows in the js kernel's SharedF32Space, allocated to start on a cache line (the
  * AVX-512 loops read rows that straddle cache lines up to 35% slower),
  * distances in C++ on one SIMD path chosen when the kernel is created, and a fused traversal (the
- * `layer` and `insert` boundaries) over the same memory.
+ * `layer` and `insert` boundaries) over the same memory. Quantised stores (native-code-spaces.ts)
+ * have native probes but no fused traversal: the core runs them at `node`.
  */
 export class NativeKernel implements DistanceKernel {
   readonly name: string;
