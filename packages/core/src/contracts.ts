@@ -259,7 +259,8 @@ export interface VectorSpace {
  *    firstNearer alike; an outside query encoded as a row is (not counted as clamped; before any
  *    quantiser is set there are no rows, and a query need not be encoded); `{ exact: true }` probes
  *    over the kept float32 rows with the f32 formulas, or an error when none are kept.
- * 4. A fused traversal (createTraversal), where the kernel has one, computes the same store distances.
+ * 4. A fused traversal (createTraversal), where the kernel has one for this store, computes the same
+ *    store distances. A space without one runs a fused boundary at `node` (the core's fallback).
  * 5. codes/writeCodes/copyRow/read/rows/reserve/byteLength as documented below and on VectorSpace.
  * 6. The conformance suite (kernelConformance, persistenceSuite, modelSuite in @hnswlab/conformance)
  *    runs every listed store: codes bit-exact against an independent reference encoder, files that

@@ -8,7 +8,7 @@ import type {
   SpaceHandle,
   VectorStore,
 } from '@hnswlab/core/contracts';
-import { DotProbe, L2Probe } from './scalar-probes.js';
+import { DotProbe, L2Probe, type F32Rows } from './scalar-probes.js';
 import { normaliseInPlace, type StoreProbe } from './shared-f32-space.js';
 
 /** A probe over a code space's codes: re-reads the space's views (and quantiser) when told. */
@@ -17,6 +17,17 @@ export interface CodeProbe extends DistanceProbe {
   bind(): void;
   /** Bytes of scratch the probe holds. */
   readonly scratchBytes: number;
+}
+
+/**
+ * Another kernel's probes over a code space (set as {@link CodeSpace.probes} before any probe is
+ * made): the space keeps its memory, encoding and bookkeeping, the kernel computes the distances.
+ */
+export interface CodeProbeFactories {
+  /** A probe over the codes, the store's distances; re-bound by the space when it grows. */
+  code(space: CodeSpace, maxBatch: number): CodeProbe;
+  /** An exact probe over the kept float32 rows: the kernel's f32 store's probe, so rerank gives its f32 distances. */
+  exact(rows: F32Rows, maxBatch: number): StoreProbe;
 }
 
 /** What a code space posts to workers: its buffers and quantiser. */
@@ -51,6 +62,8 @@ export abstract class CodeSpace implements QuantisedSpace {
   full: Float32Array | null;
   quantiser: Quantiser | null = null;
   clamped = 0;
+  /** Another kernel's probes (see CodeProbeFactories); null: this kernel's scalar ones. */
+  probes: CodeProbeFactories | null = null;
   readonly store: Exclude<VectorStore, 'f32'>;
   readonly codeBytes: number;
   private readonly termsPerRow: number;
@@ -195,11 +208,12 @@ export abstract class CodeSpace implements QuantisedSpace {
       if (!this.full)
         throw new Error(`exact distances need float32 rows: this ${this.store} space keeps none (keepFullPrecision is false)`);
       const rows = { data: this.full, dim: this.dim, metric: this.metric };
-      const probe = this.metric === 'l2' ? new L2Probe(rows, maxBatch) : new DotProbe(rows, maxBatch);
+      const probe =
+        this.probes?.exact(rows, maxBatch) ?? (this.metric === 'l2' ? new L2Probe(rows, maxBatch) : new DotProbe(rows, maxBatch));
       this.exactProbes.push(probe);
       return probe;
     }
-    const probe = this.makeProbe(maxBatch);
+    const probe = this.probes?.code(this, maxBatch) ?? this.makeProbe(maxBatch);
     this.codeProbes.push(probe);
     return probe;
   }

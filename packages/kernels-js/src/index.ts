@@ -2,7 +2,7 @@ import type { DistanceKernel } from '@hnswlab/core/contracts';
 import { JsKernel } from './js-kernel.js';
 
 export { JsKernel } from './js-kernel.js';
-export { CodeSpace, type CodeLayout, type CodeProbe, type CodeSpaceHandle } from './code-space.js';
+export { CodeSpace, type CodeLayout, type CodeProbe, type CodeProbeFactories, type CodeSpaceHandle } from './code-space.js';
 export { DotProbe, L2Probe, type F32Rows } from './scalar-probes.js';
 export { B1Space, encodeB1, popcount32 } from './store-b1.js';
 export { F16Space, encodeF16, halfTable, toHalf } from './store-f16.js';

@@ -7,6 +7,9 @@
       "sources": [
         "src/addon.cc",
         "src/probe.cc",
+        "src/code-probe.cc",
+        "src/distance-code-scalar.cc",
+        "src/distance-code-avx2.cc",
         "src/traversal-binding.cc",
         "src/traversal-insert.cc",
         "src/traversal-search.cc",

@@ -17,6 +17,16 @@ export interface NativeProbeHandle {
   firstNearer(row: number, count: number, bound: number): number;
 }
 
+/** A quantised store's probe, native half (native/src/code-probe.cc): NativeProbeHandle's calls over codes. */
+export interface NativeCodeProbeHandle extends Omit<NativeProbeHandle, 'bind'> {
+  /** Which code runs the distances: 'avx2' (also on the avx512 path) or 'scalar' (a CPU without F16C or POPCNT). */
+  readonly kernel: 'avx2' | 'scalar';
+  /** Point the probe at the codes, i8's P per row and the quantiser's C, s, s² (again after every growth). */
+  bind(codes: Uint8Array, terms: Float64Array, C: number, s: number, s2: number): void;
+  /** The query buffers hold an outside query (f16: float32; i8, b1: its codes); `p` is i8's P of it (else 0). */
+  setQuery(p: number): void;
+}
+
 /** How a fused traversal is made (native/src/traversal-binding.cc). */
 export interface NativeTraversalConfig {
   readonly path: SimdPath;
@@ -88,6 +98,21 @@ export interface NativeAddon {
     query32: Float32Array,
     query64: Float64Array,
   ): NativeProbeHandle;
+  /**
+   * A probe over a quantised store's codes. The query lives in `query32`/`query64` (f16) or
+   * `queryCodes` (i8, b1, a row's code bytes), allocated once by the caller like ids and out.
+   */
+  createCodeProbe(
+    path: SimdPath,
+    store: 'f16' | 'i8' | 'b1',
+    formula: 'l2' | 'dot',
+    dim: number,
+    ids: Int32Array,
+    out: Float32Array,
+    query32: Float32Array,
+    query64: Float64Array,
+    queryCodes: Uint8Array,
+  ): NativeCodeProbeHandle;
   /**
    * A fused traversal. The query (float32 and float64), `entries` and `state` (Float64Array: distance
    * evaluations, nodes visited, the three phase timers, lock spins, lock wait, then bestDist) are

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "code-probe.h"
 #include "probe.h"
 #include "simd-dispatch.h"
 #include "traversal-binding.h"
@@ -41,6 +42,7 @@ NAPI_MODULE_INIT() {
   Napi::Object exp(env, exports);
   exp.Set("supportedPaths", Napi::Function::New<SupportedPaths>(e, "supportedPaths"));
   exp.Set("createProbe", Napi::Function::New<hnswlab::CreateProbe>(e, "createProbe"));
+  exp.Set("createCodeProbe", Napi::Function::New<hnswlab::CreateCodeProbe>(e, "createCodeProbe"));
   exp.Set("createTraversal", Napi::Function::New<hnswlab::CreateTraversal>(e, "createTraversal"));
   exp.Set("addressMod64", Napi::Function::New<AddressMod64>(e, "addressMod64"));
   return exports;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "napi-args.h"
 #include "simd-dispatch.h"
 
 namespace hnswlab {
@@ -31,60 +32,6 @@ struct ProbeState {
   Napi::Reference<Napi::TypedArray> idsRef, outRef, query32Ref, query64Ref, storeRef;
 };
 
-// napi_get_typedarray_info's data pointer, not ArrayBuffer().Data(): the latter rejects arrays over
-// a SharedArrayBuffer, which is where every store lives.
-template <typename T>
-T* typedArrayData(Napi::TypedArray array) {
-  void* data = nullptr;
-  napi_get_typedarray_info(array.Env(), array, nullptr, nullptr, &data, nullptr, nullptr);
-  return static_cast<T*>(data);
-}
-
-napi_value ThrowRange(napi_env env, const std::string& message) {
-  napi_throw_range_error(env, nullptr, message.c_str());
-  return nullptr;
-}
-
-bool ReadIndex(napi_env env, napi_callback_info info, ProbeState** state, int32_t* value, const char* what) {
-  size_t argc = 1;
-  napi_value arg = nullptr;
-  void* data = nullptr;
-  napi_get_cb_info(env, info, &argc, &arg, nullptr, &data);
-  *state = static_cast<ProbeState*>(data);
-  if (argc < 1 || napi_get_value_int32(env, arg, value) != napi_ok) {
-    napi_throw_type_error(env, nullptr, (std::string(what) + " must be a number").c_str());
-    return false;
-  }
-  return true;
-}
-
-// Range checks shared by every entry point: a bad row, count or id is a RangeError, never a read
-// outside the store. `what` names the call in the message.
-bool CheckRow(napi_env env, const ProbeState* p, int32_t row, const std::string& what) {
-  if (row >= 0 && row < p->rows) return true;
-  ThrowRange(env, what + ": row " + std::to_string(row) + " is outside the store's " + std::to_string(p->rows) + " rows");
-  return false;
-}
-
-bool CheckBatch(napi_env env, const ProbeState* p, int32_t count, const std::string& what) {
-  if (count < 0 || count > p->maxBatch) {
-    ThrowRange(env, what + ": count " + std::to_string(count) + " must be within 0.." + std::to_string(p->maxBatch));
-    return false;
-  }
-  // One cheap pass for the largest id; the slow pass that names the bad one runs only when needed.
-  const int32_t* ids = p->ids;
-  uint32_t worst = 0;
-  for (int32_t i = 0; i < count; i++) worst = static_cast<uint32_t>(ids[i]) > worst ? static_cast<uint32_t>(ids[i]) : worst;
-  if (count == 0 || static_cast<int64_t>(worst) < p->rows) return true;
-  for (int32_t i = 0; i < count; i++) {
-    if (ids[i] < 0 || ids[i] >= p->rows) {
-      ThrowRange(env, what + ": ids[" + std::to_string(i) + "] = " + std::to_string(ids[i]) + " is outside the store's " + std::to_string(p->rows) + " rows");
-      return false;
-    }
-  }
-  return true;
-}
-
 // A stored row into a query's two precisions (l2 reads the float32 copy, dot the float64 one). A copy,
 // not a pointer, so growth of the store never leaves the query stale.
 void CopyRow(const ProbeState* p, int32_t row, float* q32, double* q64) {
@@ -98,7 +45,7 @@ void CopyRow(const ProbeState* p, int32_t row, float* q32, double* q64) {
 napi_value ToRows(napi_env env, napi_callback_info info) {
   ProbeState* p;
   int32_t count;
-  if (!ReadIndex(env, info, &p, &count, "toRows(count): count") || !CheckBatch(env, p, count, "toRows")) return nullptr;
+  if (!ReadIndex(env, info, &p, &count, "toRows(count): count") || !CheckBatch(env, p->ids, p->maxBatch, p->rows, count, "toRows")) return nullptr;
   p->kernels.batch(p->query, p->store, p->ids, p->out, count, p->dim);
   return nullptr;
 }
@@ -106,7 +53,7 @@ napi_value ToRows(napi_env env, napi_callback_info info) {
 napi_value ToRow(napi_env env, napi_callback_info info) {
   ProbeState* p;
   int32_t row;
-  if (!ReadIndex(env, info, &p, &row, "toRow(row): row") || !CheckRow(env, p, row, "toRow")) return nullptr;
+  if (!ReadIndex(env, info, &p, &row, "toRow(row): row") || !CheckRow(env, p->rows, row, "toRow")) return nullptr;
   napi_value result;
   napi_create_double(env, p->kernels.one(p->query, p->store + static_cast<int64_t>(row) * p->dim, p->dim), &result);
   return result;
@@ -118,7 +65,7 @@ napi_value ToRow(napi_env env, napi_callback_info info) {
 napi_value SetQueryRow(napi_env env, napi_callback_info info) {
   ProbeState* p;
   int32_t row;
-  if (!ReadIndex(env, info, &p, &row, "setQueryRow(row): row") || !CheckRow(env, p, row, "setQueryRow")) return nullptr;
+  if (!ReadIndex(env, info, &p, &row, "setQueryRow(row): row") || !CheckRow(env, p->rows, row, "setQueryRow")) return nullptr;
   CopyRow(p, row, const_cast<float*>(p->query.f32), const_cast<double*>(p->query.f64));
   return nullptr;
 }
@@ -126,18 +73,9 @@ napi_value SetQueryRow(napi_env env, napi_callback_info info) {
 // Reads (row, count[, bound]), checks them, and loads the row into the pair query, so the probe's
 // own query is left as it was.
 bool ReadRowCall(napi_env env, napi_callback_info info, ProbeState** state, int32_t* row, int32_t* count, double* bound, const char* what) {
-  size_t argc = 3;
-  napi_value args[3] = {nullptr, nullptr, nullptr};
-  void* data = nullptr;
-  napi_get_cb_info(env, info, &argc, args, nullptr, &data);
-  auto* p = static_cast<ProbeState*>(data);
-  *state = p;
-  if (argc < 2 || napi_get_value_int32(env, args[0], row) != napi_ok || napi_get_value_int32(env, args[1], count) != napi_ok ||
-      (bound != nullptr && (argc < 3 || napi_get_value_double(env, args[2], bound) != napi_ok))) {
-    napi_throw_type_error(env, nullptr, (std::string(what) + ": arguments must be numbers").c_str());
-    return false;
-  }
-  if (!CheckRow(env, p, *row, what) || !CheckBatch(env, p, *count, what)) return false;
+  if (!ReadRowArgs(env, info, state, row, count, bound, what)) return false;
+  auto* p = *state;
+  if (!CheckRow(env, p->rows, *row, what) || !CheckBatch(env, p->ids, p->maxBatch, p->rows, *count, what)) return false;
   CopyRow(p, *row, p->pair32.data(), p->pair64.data());
   return true;
 }
@@ -189,26 +127,6 @@ napi_value Bind(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-bool CheckArray(Napi::Env env, const Napi::Value& value, napi_typedarray_type type, size_t minLength, const char* what) {
-  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != type) {
-    Napi::TypeError::New(env, std::string("createProbe: ") + what + " has the wrong type").ThrowAsJavaScriptException();
-    return false;
-  }
-  if (value.As<Napi::TypedArray>().ElementLength() < minLength) {
-    Napi::RangeError::New(env, std::string("createProbe: ") + what + " is too short").ThrowAsJavaScriptException();
-    return false;
-  }
-  return true;
-}
-
-void AddMethod(Napi::Env env, Napi::Object handle, const char* name, napi_callback cb, ProbeState* state) {
-  napi_value fn;
-  napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, state, &fn);
-  // The function keeps the handle (and with it the state) alive even if it is detached from it.
-  Napi::Object(env, fn).DefineProperty(Napi::PropertyDescriptor::Value("probe", handle, napi_default));
-  handle.DefineProperty(Napi::PropertyDescriptor::Value(name, Napi::Value(env, fn), napi_default));
-}
-
 }  // namespace
 
 Napi::Value CreateProbe(const Napi::CallbackInfo& info) {
@@ -232,10 +150,10 @@ Napi::Value CreateProbe(const Napi::CallbackInfo& info) {
     Napi::RangeError::New(env, "createProbe: dim must be an integer >= 1").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  if (!CheckArray(env, info[3], napi_int32_array, 0, "ids (an Int32Array)") ||
-      !CheckArray(env, info[4], napi_float32_array, 0, "out (a Float32Array)") ||
-      !CheckArray(env, info[5], napi_float32_array, static_cast<size_t>(dim), "query32 (a Float32Array of dim floats)") ||
-      !CheckArray(env, info[6], napi_float64_array, static_cast<size_t>(dim), "query64 (a Float64Array of dim numbers)")) {
+  if (!CheckArray(env, info[3], napi_int32_array, 0, "createProbe", "ids (an Int32Array)") ||
+      !CheckArray(env, info[4], napi_float32_array, 0, "createProbe", "out (a Float32Array)") ||
+      !CheckArray(env, info[5], napi_float32_array, static_cast<size_t>(dim), "createProbe", "query32 (a Float32Array of dim floats)") ||
+      !CheckArray(env, info[6], napi_float64_array, static_cast<size_t>(dim), "createProbe", "query64 (a Float64Array of dim numbers)")) {
     return env.Undefined();
   }
   auto ids = info[3].As<Napi::TypedArray>(), out = info[4].As<Napi::TypedArray>();
