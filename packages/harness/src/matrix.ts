@@ -1,4 +1,4 @@
-import type { Boundary, Metric } from '@hnswlab/core';
+import type { Boundary, Metric, VectorStore } from '@hnswlab/core';
 import { normalizeCellSpec, type CellSpec } from './cell-spec.js';
 import type { PeerName } from './peers/peer.js';
 
@@ -30,6 +30,17 @@ export interface MatrixBlock {
    * 'unavailable' row). Absent: each kernel at its default boundary, and no boundary in the spec.
    */
   boundaries?: Boundary[];
+  /**
+   * The precision axis: a cell per kernel × store (a store the kernel does not list gives an
+   * 'unavailable' row). Absent: f32 only, and no store in the spec.
+   */
+  stores?: VectorStore[];
+  /**
+   * Rerank factors swept on the quantised stores' cells (1 is the plain sweep every cell has; the
+   * factors above 1 become CellSpec.rerank). With a factor above 1, f16 and i8 cells keep float32 rows
+   * (keepFullPrecision: true), which rerank needs; b1 keeps them by default; f32 needs no rerank.
+   */
+  rerank?: number[];
   /**
    * What the block runs instead when its data cannot be installed here (GloVe without the network):
    * these fields replace the block's, and the report says so.
@@ -68,27 +79,29 @@ export function expandMatrix(blocks: readonly MatrixBlock[]): Job[] {
         for (const dim of b.dims)
           for (const kernel of b.kernels)
             for (const boundary of b.boundaries ?? [undefined])
-              for (const strategy of b.strategies)
-                for (const threads of b.threads) {
-                  const spec = normalizeCellSpec({
-                    boundary,
-                    kernel,
-                    strategy,
-                    dataset,
-                    n,
-                    dim,
-                    threads,
-                    metric: b.metric,
-                    M: b.M,
-                    efConstruction: b.efConstruction,
-                    ef: b.ef,
-                    k: b.k,
-                    queries: b.queries,
-                    seed: b.seed,
-                    repeat: b.repeat,
-                  });
-                  push({ kind: 'cell', block: b.name, spec });
-                }
+              for (const store of b.stores ?? [undefined])
+                for (const strategy of b.strategies)
+                  for (const threads of b.threads) {
+                    const spec = normalizeCellSpec({
+                      boundary,
+                      ...storeAxis(store, b.rerank),
+                      kernel,
+                      strategy,
+                      dataset,
+                      n,
+                      dim,
+                      threads,
+                      metric: b.metric,
+                      M: b.M,
+                      efConstruction: b.efConstruction,
+                      ef: b.ef,
+                      k: b.k,
+                      queries: b.queries,
+                      seed: b.seed,
+                      repeat: b.repeat,
+                    });
+                    push({ kind: 'cell', block: b.name, spec });
+                  }
     for (const group of [...byData.values()]) {
       const first = group[0].spec;
       const threads = [...new Set(group.map((j) => j.spec.threads))];
@@ -100,6 +113,21 @@ export function expandMatrix(blocks: readonly MatrixBlock[]): Job[] {
     for (const group of byData.values()) jobs.push(...group);
   }
   return jobs;
+}
+
+/**
+ * The spec fields of one store of the precision axis: the store, the rerank factors above 1 (quantised
+ * stores only: f32 is exact already), and keepFullPrecision: true for f16 and i8 when there is a
+ * factor to sweep (b1 keeps float32 rows by default).
+ */
+export function storeAxis(
+  store: VectorStore | undefined,
+  rerank: readonly number[] | undefined,
+): Pick<CellSpec, 'store' | 'rerank' | 'keepFullPrecision'> {
+  if (store === undefined || store === 'f32') return {};
+  const factors = (rerank ?? []).filter((r) => r > 1);
+  if (!factors.length) return { store };
+  return { store, rerank: factors, ...(store !== 'b1' && { keepFullPrecision: true }) };
 }
 
 /** The key a peer row serves: cells with the same data and build parameters compare against it. */
