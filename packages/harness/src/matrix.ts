@@ -162,13 +162,15 @@ export function shardJobs(jobs: readonly Job[], index: number, count: number): J
 
 /**
  * A rough relative cost of a job (∝ n log n · efConstruction · dim), for the ETA and the shards. A
- * cell of the boundary axis builds once more (its profiled build), and at `pair` crosses per distance.
+ * cell of the boundary axis builds once more (its profiled build), and at `pair` crosses per distance;
+ * a cell of the precision axis searches once more per rerank factor.
  */
 export function jobCost(job: Job): number {
   const s = job.spec;
   const axis = s.boundary === undefined ? 1 : (s.boundary === 'pair' ? 2 : 1) * ((s.repeat + 1) / s.repeat);
   const build = s.n * Math.log2(Math.max(2, s.n)) * s.efConstruction * (s.dim + 64) * s.repeat * axis;
-  const search = s.queries * s.ef.reduce((a, b) => a + b, 0) * (s.dim + 64) * 40;
+  // a rerank factor is one more sweep over the same efs
+  const search = s.queries * s.ef.reduce((a, b) => a + b, 0) * (s.dim + 64) * 40 * (1 + (s.rerank?.length ?? 0));
   const speed = job.kind === 'peer' ? 4 : s.kernel === 'js' ? 1 : 2;
   return (build + search) / speed;
 }
