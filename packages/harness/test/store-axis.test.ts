@@ -52,6 +52,10 @@ describe('the precision axis', () => {
     expect(() => parseBenchArgs(['--stores', 'f8'])).toThrow(UsageError);
     expect(() => parseBenchArgs(['--stores', 'f8'])).toThrow(`--stores: unknown store 'f8' (known: ${STORES.join(', ')})`);
     expect(() => parseBenchArgs(['--rerank', '0'])).toThrow(/--rerank needs positive values/);
+    expect(() => parseBenchArgs(['--kernels', 'js', '--rerank', '2'])).toThrow(
+      /--rerank sweeps the quantised stores: add them with --stores/,
+    );
+    expect(parseBenchArgs(['--kernels', 'js', '--rerank', '1']).blocks[0].rerank).toEqual([1]);
     // --stores is a grid flag: alone it describes one block, like --kernels
     expect(parseBenchArgs(['--stores', 'i8']).preset).toBeNull();
     expect(parseBenchArgs([]).blocks.every((b) => b.stores === undefined && b.rerank === undefined)).toBe(true);
