@@ -79,6 +79,18 @@ describe('the precision axis', () => {
     expect(() => normalizeCellSpec({ kernel: 'js', strategy: 'batched', store: 'f8' as never })).toThrow(/cell store must be one of/);
   });
 
+  it('has a stores preset: codes-only f32, f16 and i8, then f16 and i8 keeping float32 rows and b1 with rerank', () => {
+    const jobs = expandMatrix(parseBenchArgs(['--preset', 'stores', '--kernels', 'js']).blocks).filter((j) => j.kind === 'cell');
+    const labels = jobs.map(
+      (j) =>
+        `${j.spec.dataset}:${j.spec.store ?? 'f32'}${j.spec.keepFullPrecision ? '+f32' : ''}${j.spec.rerank ? ` r=${j.spec.rerank.join(',')}` : ''}`,
+    );
+    for (const d of ['glove', 'clustered'])
+      expect(labels.filter((l) => l.startsWith(`${d}:`))).toEqual(
+        [`f32`, `f16`, `i8`, `f16+f32 r=2,4`, `i8+f32 r=2,4`, `b1 r=2,4`].map((x) => `${d}:${x}`),
+      );
+  });
+
   it('runs every store on the js kernel, with rerank sweeps, the table and the HTML section', async () => {
     const report = await runMatrix([block], { progress: null, command: 'test' });
     const cell = (store: string) => report.cells.find((c) => (c.spec.store ?? 'f32') === store)!;
