@@ -18,6 +18,7 @@ import {
   type StoreResult,
 } from './cell-result.js';
 import { exactScorer } from './exact-scorer.js';
+import { indexOptions } from './index-options.js';
 import { memoryResult } from './memory-result.js';
 import { cellLabel, normalizeCellSpec, type CellSpec } from './cell-spec.js';
 import { codeVersion } from './code-version.js';
@@ -136,18 +137,7 @@ export async function runCell(
     const { data } = prepared;
     const dim = data.dim;
     const n = data.n;
-    const make = () =>
-      new HnswIndex({
-        dim,
-        metric: spec.metric,
-        M: spec.M,
-        efConstruction: spec.efConstruction,
-        kernel,
-        seed: spec.seed,
-        boundary,
-        ...(spec.store && { store: spec.store }),
-        ...(spec.keepFullPrecision !== undefined && { keepFullPrecision: spec.keepFullPrecision }),
-      });
+    const make = () => new HnswIndex(indexOptions(spec, dim, kernel, boundary));
     const addAll = (idx: HnswIndex) => idx.addBatch(data.base, { strategy: spec.strategy, threads: spec.threads });
 
     const cache = options.indexCache ? new IndexCache(typeof options.indexCache === 'string' ? options.indexCache : undefined) : undefined;
