@@ -48,7 +48,7 @@ export interface DeterministicEntry {
   kernel: string;
   /** The code path that ran ('js', 'wasm-simd128', 'native-avx512'): another path is another baseline. */
   kernelName: string;
-  /** Everything that decides the figures: dataset, n, dim, metric, M, efConstruction, ef, k, seed, queries, strategy, threads. */
+  /** Everything that decides the figures: dataset, n, dim, metric, M, efConstruction, ef, k, seed, queries, strategy, threads, and store (absent: f32). */
   spec: Omit<CellSpec, 'kernel' | 'repeat'>;
   /** Hash of the cell's base and query vectors: another hash means other data, and the entry is stale. */
   datasetHash: string;

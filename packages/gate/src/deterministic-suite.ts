@@ -1,4 +1,5 @@
-import type { CellSpec } from '@hnswlab/harness';
+import { STORES, type VectorStore } from '@hnswlab/core';
+import { loadKernel, type CellSpec } from '@hnswlab/harness';
 import type { DeterministicFigure, FigureBaseline } from './baseline-file.js';
 import { measureCell } from './measure.js';
 
@@ -15,7 +16,8 @@ export interface DeterministicCell {
  * cosine cell exercises a kernel's tail loop (50 is not a multiple of 4, 8 or 16) and its normalisation.
  * Then every other strategy on the first cell: threaded strategies on 2 threads, gated on their work
  * counters, which contention cannot fake (their wall-clock speed-up is the timing suite's, and gated
- * only on a quiet machine).
+ * only on a quiet machine). Then every quantised store on the first cell (`uniform-l2-d32-n2000-i8`,
+ * ...), measured on each kernel that lists the store (`kernel.stores`) and left out on the others.
  */
 export const DETERMINISTIC_CELLS: readonly DeterministicCell[] = [
   { name: 'uniform-l2-d32-n2000', spec: cell('uniform', 2000, 32, 'l2', 20) },
@@ -25,7 +27,13 @@ export const DETERMINISTIC_CELLS: readonly DeterministicCell[] = [
   { name: 'uniform-l2-d32-n2000', spec: cell('uniform', 2000, 32, 'l2', 20, 'parallel', 2) },
   { name: 'uniform-l2-d32-n2000', spec: cell('uniform', 2000, 32, 'l2', 20, 'segmented', 2) },
   { name: 'uniform-l2-d32-n2000', spec: cell('uniform', 2000, 32, 'l2', 20, 'rounds', 2) },
+  ...STORES.filter((s) => s !== 'f32').map((store) => storeCell('uniform-l2-d32-n2000', cell('uniform', 2000, 32, 'l2', 20), store)),
 ];
+
+/** The cell `name` with another store: `<name>-<store>`, the store's own codes and store-default keepFullPrecision. */
+function storeCell(name: string, spec: DeterministicCell['spec'], store: VectorStore): DeterministicCell {
+  return { name: `${name}-${store}`, spec: { ...spec, store } };
+}
 
 /**
  * Strategies whose counters repeat exactly (one thread, or threads in a deterministic schedule). The
@@ -87,7 +95,19 @@ export interface DeterministicMeasurement {
   figures?: Record<DeterministicFigure, number>;
 }
 
-/** Run every cell on every kernel (kernel-major; a kernel that cannot load is reported for each of its cells). */
+/** The stores a kernel lists (`['f32']` when it lists none), or null when it does not load. */
+async function kernelStores(kernel: string): Promise<readonly VectorStore[] | null> {
+  try {
+    return (await loadKernel(kernel)).stores ?? ['f32'];
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Run every cell on every kernel (kernel-major; a kernel that cannot load is reported for each of its
+ * cells). A store cell runs only on the kernels that list its store.
+ */
 export async function runDeterministicSuite(
   kernels: readonly string[],
   cells: readonly DeterministicCell[] = DETERMINISTIC_CELLS,
@@ -95,7 +115,10 @@ export async function runDeterministicSuite(
 ): Promise<DeterministicMeasurement[]> {
   const out: DeterministicMeasurement[] = [];
   for (const kernel of kernels) {
+    const stores = await kernelStores(kernel);
     for (const c of cells) {
+      // a store cell covers the kernels that list the store; a kernel that does not load is reported for every cell
+      if (c.spec.store && stores && !stores.includes(c.spec.store)) continue;
       const r = await measureCell({ ...c.spec, ef: [...c.spec.ef], kernel, repeat: 1 });
       const base = {
         id: deterministicId(c.name, c.spec.strategy, kernel),

@@ -1,4 +1,4 @@
-import { BOUNDARIES, listMetrics, type Boundary, type Metric } from '@hnswlab/core';
+import { BOUNDARIES, listMetrics, STORES, type Boundary, type Metric, type VectorStore } from '@hnswlab/core';
 import { ALL_ROWS, splitDatasets } from './dataset-ids.js';
 import type { MatrixBlock } from './matrix.js';
 import { PEER_NAMES, type PeerName } from './peers/peer.js';
@@ -77,6 +77,14 @@ function boundaries(value: string): Boundary[] {
   return b as Boundary[];
 }
 
+function stores(value: string): VectorStore[] {
+  const s = names(value);
+  for (const x of s)
+    if (!STORES.includes(x as VectorStore)) throw new UsageError(`--stores: unknown store '${x}' (known: ${STORES.join(', ')})`);
+  if (!s.length) throw new UsageError('--stores needs at least one store');
+  return [...new Set(s)] as VectorStore[];
+}
+
 function metric(value: string): Metric {
   if (!listMetrics().includes(value)) throw new UsageError(`--metric: unknown metric '${value}' (known: ${listMetrics().join(', ')})`);
   return value as Metric;
@@ -92,6 +100,17 @@ export const BENCH_FLAGS: readonly BenchFlag[] = [
     `where the core calls the kernel: ${BOUNDARIES.join(',')} (default: each kernel's own, its fastest)`,
     boundaries,
     true,
+  ),
+  list(
+    'stores',
+    `the precision axis: ${STORES.join(',')} (default: f32); a store a kernel does not implement is an unavailable cell`,
+    stores,
+    true,
+  ),
+  list(
+    'rerank',
+    'rerank factors swept on the quantised stores, e.g. 1,2,4 (1: the plain sweep; above 1, f16 and i8 keep float32 rows)',
+    counts('rerank'),
   ),
   list(
     'datasets',

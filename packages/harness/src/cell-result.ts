@@ -1,4 +1,4 @@
-import type { Boundary, Phase } from '@hnswlab/core';
+import type { Boundary, Phase, VectorStore } from '@hnswlab/core';
 import type { CellSpec } from './cell-spec.js';
 
 /** Version of the JSON written for cells and reports (SCHEMA.md). Bumped on any incompatible change. */
@@ -145,6 +145,24 @@ export interface SearchPoint {
   passes: number;
 }
 
+/** One rerank sweep of a quantised store's cell: `search(q, k, { ef, rerank })` over the cell's ef sweep. */
+export interface RerankSweep {
+  /** The rerank factor (> 1): the best rerank·k candidates by the store's distance are re-scored in float32. */
+  rerank: number;
+  /** One point per ef, as CellResult.search. */
+  points: SearchPoint[];
+}
+
+/** What a cell of the precision axis stored (absent for f32 cells: the store before the axis). */
+export interface StoreResult {
+  /** The index's store (HnswIndex.store). */
+  name: VectorStore;
+  /** Float32 rows were kept beside the codes (HnswIndex.keepFullPrecision): memory.indexBytes.vectors counts them. */
+  keepFullPrecision: boolean;
+  /** Vectors stored with a component outside the store's range, clamped (IndexStats.clamped). */
+  clamped: number;
+}
+
 /** Memory figures of the index kept after the last build. */
 export interface MemoryResult {
   /** Vectors inserted. */
@@ -212,6 +230,10 @@ export interface CellResult {
   build?: BuildResult;
   /** One point per ef of the sweep, ascending ef. */
   search?: SearchPoint[];
+  /** Quantised stores with spec.rerank and float32 rows kept: one sweep per rerank factor, ascending. */
+  rerankSearch?: RerankSweep[];
+  /** The precision axis: what the cell stored (set when spec.store is). */
+  store?: StoreResult;
   memory?: MemoryResult;
   /** Event-loop delay during the build, search() and searchBatch(). */
   eventLoop?: EventLoopResult;

@@ -1,4 +1,4 @@
-import { BOUNDARIES, type Boundary, type Metric } from '@hnswlab/core';
+import { BOUNDARIES, STORES, type Boundary, type Metric, type VectorStore } from '@hnswlab/core';
 
 /**
  * One cell of the bench matrix: everything that decides what gets built and measured. Two runs of
@@ -35,6 +35,22 @@ export interface CellSpec {
    * default (its fastest). A boundary the kernel does not support makes the cell 'unavailable'.
    */
   boundary?: Boundary;
+  /**
+   * The precision axis: how the index stores vectors (HnswIndexOptions.store). Absent: 'f32', as
+   * before the axis existed ('f32' is normalised away, so an f32 cell keeps its label and cache key).
+   * A store the kernel does not list (`kernel.stores`) makes the cell 'unavailable'.
+   */
+  store?: VectorStore;
+  /**
+   * HnswIndexOptions.keepFullPrecision, when the cell sets it; absent: the store's default (false for
+   * f16 and i8, true for b1). The precision axis sets it true for f16 and i8 when a rerank > 1 is asked.
+   */
+  keepFullPrecision?: boolean;
+  /**
+   * Rerank factors (> 1) to sweep besides the plain sweep: each is a second ef sweep with
+   * `search(q, k, { ef, rerank })` (CellResult.rerankSearch). Needs float32 rows kept.
+   */
+  rerank?: number[];
 }
 
 /** Datasets drawn at any n and dim. */
@@ -81,6 +97,18 @@ export function normalizeCellSpec(spec: Partial<CellSpec> & Pick<CellSpec, 'kern
   if (full.boundary === undefined) delete full.boundary;
   else if (!BOUNDARIES.includes(full.boundary))
     throw new RangeError(`cell boundary must be one of ${BOUNDARIES.join(', ')}, got ${String(full.boundary)}`);
+  if (full.store === undefined || full.store === 'f32') delete full.store;
+  else if (!STORES.includes(full.store)) throw new RangeError(`cell store must be one of ${STORES.join(', ')}, got ${String(full.store)}`);
+  if (full.keepFullPrecision === undefined) delete full.keepFullPrecision;
+  else if (typeof full.keepFullPrecision !== 'boolean')
+    throw new RangeError(`cell keepFullPrecision must be a boolean, got ${String(full.keepFullPrecision)}`);
+  if (full.rerank !== undefined) {
+    const factors = [...new Set(full.rerank)].sort((a, b) => a - b);
+    for (const r of factors)
+      if (!Number.isInteger(r) || r < 2) throw new RangeError(`every cell rerank factor must be an integer ≥ 2, got ${String(r)}`);
+    if (factors.length) full.rerank = factors;
+    else delete full.rerank;
+  }
   return full;
 }
 
@@ -94,7 +122,12 @@ export function cellLabel(spec: CellSpec): string {
   return `${buildTitle(spec)} ${spec.dataset} n=${n} d=${spec.dim || 'file'} ${spec.metric} M=${spec.M} efc=${spec.efConstruction} t=${spec.threads}`;
 }
 
-/** Kernel and strategy, with the boundary when the cell names one: `native/batched`, `native/batched@layer`. */
-export function buildTitle(spec: Pick<CellSpec, 'kernel' | 'strategy' | 'boundary'>): string {
-  return `${spec.kernel}/${spec.strategy}${spec.boundary ? `@${spec.boundary}` : ''}`;
+/**
+ * Kernel and strategy, with the boundary when the cell names one and the store when it is not f32:
+ * `native/batched`, `native/batched@layer`, `js/batched:i8` (`js/batched:i8+f32` when float32 rows are
+ * kept beside f16 or i8 codes by the cell's choice).
+ */
+export function buildTitle(spec: Pick<CellSpec, 'kernel' | 'strategy' | 'boundary' | 'store' | 'keepFullPrecision'>): string {
+  const store = spec.store ? `:${spec.store}${spec.keepFullPrecision && spec.store !== 'b1' ? '+f32' : ''}` : '';
+  return `${spec.kernel}/${spec.strategy}${spec.boundary ? `@${spec.boundary}` : ''}${store}`;
 }

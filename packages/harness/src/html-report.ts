@@ -1,4 +1,5 @@
 import { seriesKey } from './analyze.js';
+import { STORE_NOTE, storeChart, storeGroups, storeTable } from './store-table.js';
 import { BOUNDARY_NOTE, boundaryGroups, boundaryTable, type BoundaryGroup } from './boundary-table.js';
 import type { BenchReport } from './bench-report.js';
 import { PHASES, type CellResult } from './cell-result.js';
@@ -238,6 +239,17 @@ export function htmlReport(report: BenchReport): string {
       body.push(`<h3>${esc(g.title)}</h3><div class="cols">${boundaryFigure(g)}</div>${htmlTable(t.head, t.rows)}`);
     }
     body.push(`<p class="meta">${esc(BOUNDARY_NOTE)}</p>`);
+  }
+
+  const sgroups = storeGroups(report);
+  if (sgroups.length) {
+    body.push('<h2 id="stores">Precision: quantised stores</h2>');
+    for (const g of sgroups) {
+      const t = storeTable(g);
+      const chart = storeChart(g);
+      body.push(`<h3>${esc(g.title)}</h3>${chart ? `<div class="cols">${chart}</div>` : ''}${htmlTable(t.head, t.rows)}`);
+    }
+    body.push(`<p class="meta">${esc(STORE_NOTE)}</p>`);
   }
 
   const loop = eventLoopTable(report);

@@ -20,6 +20,9 @@ export interface IndexCacheKeyParts {
   threads: number;
   /** codeVersion(): the built code of the core, the kernels and the strategies. */
   code: string;
+  /** The precision axis: the store and the cell's keepFullPrecision (null: the store's default). Absent for f32, whose keys predate the axis. */
+  store?: string;
+  keepFullPrecision?: boolean | null;
 }
 
 /** What a cell measured when it built and saved an index: kept beside a cached index, so a hit reports real build figures. */

@@ -11,7 +11,9 @@ export {
   type LoopDelay,
   type MemoryResult,
   type PersistenceResult,
+  type RerankSweep,
   type SearchPoint,
+  type StoreResult,
 } from './cell-result.js';
 export { runCell, type CellProgress, type RunCellOptions } from './run-cell.js';
 export { memoryResult } from './memory-result.js';
@@ -26,7 +28,7 @@ export { groundTruth, type GroundTruth } from './ground-truth.js';
 export { prepareData, clearPreparedData, type DataKey, type PreparedData } from './prepare-data.js';
 export { measureSearch, quantile, SEARCH_PASSES, type SearchTarget } from './measure-search.js';
 export { cacheDir } from '@hnswlab/datasets';
-export { expandMatrix, shardJobs, dataKey, peerKey, jobCost, type Job, type MatrixBlock } from './matrix.js';
+export { expandMatrix, storeAxis, shardJobs, dataKey, peerKey, jobCost, type Job, type MatrixBlock } from './matrix.js';
 export { PRESETS } from './presets.js';
 export { runMatrix, planMatrix, bestKernel, peerStatus, assembleReport, type RunMatrixOptions } from './run-matrix.js';
 export { parseBenchArgs, parseFlags, type BenchArgs } from './parse-bench-args.js';
@@ -94,6 +96,19 @@ export type {
   TrackResultBase,
 } from './tracks/track-result.js';
 export { diskWriteSeconds, readFileSeconds } from './file-io-rates.js';
+export {
+  STORE_NOTE,
+  STORE_RECALL,
+  f32Twin,
+  recallLost,
+  storeChart,
+  storeGroups,
+  storeOf,
+  storePoint,
+  storeTable,
+  type StoreGroup,
+} from './store-table.js';
+export { exactScorer } from './exact-scorer.js';
 export { BOUNDARY_NOTE, boundaryGroups, boundaryTable, jsShareText, type BoundaryGroup } from './boundary-table.js';
 export { EVENT_LOOP_NOTE, PERSISTENCE_NOTE, cachedNote, delayText, eventLoopTable, persistenceTable } from './serving-tables.js';
 export { Progress } from './progress.js';

@@ -1,4 +1,4 @@
-import type { Boundary, Metric } from '@hnswlab/core';
+import type { Boundary, Metric, VectorStore } from '@hnswlab/core';
 import { normalizeCellSpec, type CellSpec } from './cell-spec.js';
 import type { PeerName } from './peers/peer.js';
 
@@ -30,6 +30,17 @@ export interface MatrixBlock {
    * 'unavailable' row). Absent: each kernel at its default boundary, and no boundary in the spec.
    */
   boundaries?: Boundary[];
+  /**
+   * The precision axis: a cell per kernel × store (a store the kernel does not list gives an
+   * 'unavailable' row). Absent: f32 only, and no store in the spec.
+   */
+  stores?: VectorStore[];
+  /**
+   * Rerank factors swept on the quantised stores' cells (1 is the plain sweep every cell has; the
+   * factors above 1 become CellSpec.rerank). With a factor above 1, f16 and i8 cells keep float32 rows
+   * (keepFullPrecision: true), which rerank needs; b1 keeps them by default; f32 needs no rerank.
+   */
+  rerank?: number[];
   /**
    * What the block runs instead when its data cannot be installed here (GloVe without the network):
    * these fields replace the block's, and the report says so.
@@ -68,27 +79,29 @@ export function expandMatrix(blocks: readonly MatrixBlock[]): Job[] {
         for (const dim of b.dims)
           for (const kernel of b.kernels)
             for (const boundary of b.boundaries ?? [undefined])
-              for (const strategy of b.strategies)
-                for (const threads of b.threads) {
-                  const spec = normalizeCellSpec({
-                    boundary,
-                    kernel,
-                    strategy,
-                    dataset,
-                    n,
-                    dim,
-                    threads,
-                    metric: b.metric,
-                    M: b.M,
-                    efConstruction: b.efConstruction,
-                    ef: b.ef,
-                    k: b.k,
-                    queries: b.queries,
-                    seed: b.seed,
-                    repeat: b.repeat,
-                  });
-                  push({ kind: 'cell', block: b.name, spec });
-                }
+              for (const store of b.stores ?? [undefined])
+                for (const strategy of b.strategies)
+                  for (const threads of b.threads) {
+                    const spec = normalizeCellSpec({
+                      boundary,
+                      ...storeAxis(store, b.rerank),
+                      kernel,
+                      strategy,
+                      dataset,
+                      n,
+                      dim,
+                      threads,
+                      metric: b.metric,
+                      M: b.M,
+                      efConstruction: b.efConstruction,
+                      ef: b.ef,
+                      k: b.k,
+                      queries: b.queries,
+                      seed: b.seed,
+                      repeat: b.repeat,
+                    });
+                    push({ kind: 'cell', block: b.name, spec });
+                  }
     for (const group of [...byData.values()]) {
       const first = group[0].spec;
       const threads = [...new Set(group.map((j) => j.spec.threads))];
@@ -100,6 +113,21 @@ export function expandMatrix(blocks: readonly MatrixBlock[]): Job[] {
     for (const group of byData.values()) jobs.push(...group);
   }
   return jobs;
+}
+
+/**
+ * The spec fields of one store of the precision axis: the store, the rerank factors above 1 (quantised
+ * stores only: f32 is exact already), and keepFullPrecision: true for f16 and i8 when there is a
+ * factor to sweep (b1 keeps float32 rows by default).
+ */
+export function storeAxis(
+  store: VectorStore | undefined,
+  rerank: readonly number[] | undefined,
+): Pick<CellSpec, 'store' | 'rerank' | 'keepFullPrecision'> {
+  if (store === undefined || store === 'f32') return {};
+  const factors = (rerank ?? []).filter((r) => r > 1);
+  if (!factors.length) return { store };
+  return { store, rerank: factors, ...(store !== 'b1' && { keepFullPrecision: true }) };
 }
 
 /** The key a peer row serves: cells with the same data and build parameters compare against it. */
@@ -134,13 +162,15 @@ export function shardJobs(jobs: readonly Job[], index: number, count: number): J
 
 /**
  * A rough relative cost of a job (∝ n log n · efConstruction · dim), for the ETA and the shards. A
- * cell of the boundary axis builds once more (its profiled build), and at `pair` crosses per distance.
+ * cell of the boundary axis builds once more (its profiled build), and at `pair` crosses per distance;
+ * a cell of the precision axis searches once more per rerank factor.
  */
 export function jobCost(job: Job): number {
   const s = job.spec;
   const axis = s.boundary === undefined ? 1 : (s.boundary === 'pair' ? 2 : 1) * ((s.repeat + 1) / s.repeat);
   const build = s.n * Math.log2(Math.max(2, s.n)) * s.efConstruction * (s.dim + 64) * s.repeat * axis;
-  const search = s.queries * s.ef.reduce((a, b) => a + b, 0) * (s.dim + 64) * 40;
+  // a rerank factor is one more sweep over the same efs
+  const search = s.queries * s.ef.reduce((a, b) => a + b, 0) * (s.dim + 64) * 40 * (1 + (s.rerank?.length ?? 0));
   const speed = job.kind === 'peer' ? 4 : s.kernel === 'js' ? 1 : 2;
   return (build + search) / speed;
 }

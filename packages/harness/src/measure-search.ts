@@ -7,7 +7,12 @@ export interface SearchTarget {
   /** Called once before each ef's passes (peers set ef as index state). */
   setEf?(ef: number): void;
   /** The k nearest to `query` at beam width `ef`, distances nearest first, in the metric of the ground truth. */
-  search(query: Float32Array, k: number, ef: number): { distances: ArrayLike<number> };
+  search(query: Float32Array, k: number, ef: number): { distances: ArrayLike<number>; ids?: ArrayLike<number> };
+  /**
+   * The distances recall is counted on, for an index whose own distances are not the ground truth's
+   * (a quantised store's): called in the untimed recall pass only.
+   */
+  rescore?(query: Float32Array, found: { distances: ArrayLike<number>; ids?: ArrayLike<number> }): { distances: ArrayLike<number> };
   /** Distance evaluations so far, when the index counts them. */
   distanceEvals?(): number;
   /** Calls across the kernel boundary so far, when the index counts them. */
@@ -43,7 +48,8 @@ export function measureSearch(
     const calls0 = target.kernelCalls?.();
     let recall = 0;
     for (let q = 0; q < nq; q++) {
-      const found = target.search(qs[q], k, ef);
+      const answer = target.search(qs[q], k, ef);
+      const found = target.rescore ? target.rescore(qs[q], answer) : answer;
       recall += recallByDistance(found, { distances: gt.distances.subarray(q * gt.k, q * gt.k + k) }, k);
     }
     const evals1 = target.distanceEvals?.();

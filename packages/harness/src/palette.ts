@@ -1,3 +1,4 @@
+import { STORES, type VectorStore } from '@hnswlab/core';
 // Colours and marker shapes of the HTML report. Okabe & Ito's palette ("Color Universal Design",
 // 2008) stays distinguishable under the common colour-vision deficiencies; every series also gets
 // a marker shape, so no chart depends on colour alone. Yellow (#F0E442) is left out: it vanishes on white.
@@ -45,4 +46,11 @@ const BOUNDARY_SLOTS = ['pair', 'node', 'layer', 'insert'];
 export function boundaryStyle(name: string): { color: string } {
   const i = BOUNDARY_SLOTS.indexOf(name);
   return { color: OKABE_ITO[(i < 0 ? BOUNDARY_SLOTS.length : i) % OKABE_ITO.length] };
+}
+
+/** The colour of a store (the precision section's charts: a colour per store, in STORES order). */
+export function storeStyle(name: string): { color: string; marker: Marker } {
+  const i = STORES.indexOf(name as VectorStore);
+  const at = i < 0 ? STORES.length : i;
+  return { color: OKABE_ITO[at % OKABE_ITO.length], marker: MARKERS[at % MARKERS.length] };
 }

@@ -104,6 +104,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     // datasets chosen by flag, and the ann preset's files, are measured under their own metric
     blocks.push(...byMetric(b, (values.datasets !== undefined || presetName === 'ann') && values.metric === undefined));
   }
+  if (blocks.some((b) => b.rerank?.some((r) => r > 1)) && !blocks.some((b) => b.stores?.some((x) => x !== 'f32')))
+    throw new UsageError('--rerank sweeps the quantised stores: add them with --stores (e.g. --stores f32,f16,i8,b1)');
   return {
     blocks,
     preset: presetName ?? (gridGiven || tracks.length ? null : 'default'),

@@ -200,6 +200,24 @@ export const PRESETS: Readonly<Record<string, { description: string; blocks: Mat
       },
     ],
   },
+  stores: {
+    description:
+      'the precision axis (issue 17): every kernel × store, batched, on GloVe-100 (100,000 words, ip) and 10,000 × 128 ' +
+      'clustered, peers beside: f32, f16 and i8 with their codes only, then f16 and i8 keeping float32 rows and b1 with ' +
+      'rerank 2 and 4 (a store a kernel does not implement is an unavailable row). Offline: uniform 100-d instead of GloVe',
+    blocks: [
+      ...storeBlocks('glove', {
+        datasets: ['glove'],
+        sizes: [100_000],
+        dims: [100],
+        metric: 'ip',
+        ef: EF_REAL,
+        queries: 1000,
+        offline: GLOVE_OFFLINE,
+      }),
+      ...storeBlocks('clustered-128', { datasets: ['clustered'], sizes: [10_000], dims: [128], ef: EF }),
+    ],
+  },
   ann: {
     description:
       `ann-benchmarks HDF5 files, whole, with their shipped neighbours: ${ANN_DATASETS.join(', ')} ` +
@@ -219,3 +237,16 @@ export const PRESETS: Readonly<Record<string, { description: string; blocks: Mat
     ],
   },
 };
+
+/**
+ * The precision axis on one data set, as two blocks: the stores with their codes only (f32, f16, i8),
+ * and the rerank sweeps (f16 and i8 keeping float32 rows, b1 at its default, which keeps them). The
+ * second block's f32 cell would repeat the first's, so it is left out.
+ */
+function storeBlocks(name: string, data: Pick<MatrixBlock, 'datasets' | 'sizes' | 'dims'> & Partial<MatrixBlock>): MatrixBlock[] {
+  const block = { ...base, kernels: KERNELS, strategies: ['batched'], ...data };
+  return [
+    { ...block, name: `${name}-codes`, stores: ['f32', 'f16', 'i8'] },
+    { ...block, name: `${name}-rerank`, stores: ['f16', 'i8', 'b1'], rerank: [1, 2, 4], peers: [] },
+  ];
+}

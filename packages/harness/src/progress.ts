@@ -59,7 +59,7 @@ export class Progress {
       p.stage === 'build'
         ? `build ${p.repeat ?? 1}`
         : p.stage === 'search'
-          ? `search ef=${p.ef ?? ''}`
+          ? `search ef=${p.ef ?? ''}${p.rerank ? ` rerank=${p.rerank}` : ''}`
           : p.stage === 'groundTruth'
             ? 'ground truth'
             : p.stage;

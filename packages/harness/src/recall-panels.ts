@@ -45,13 +45,16 @@ export function recallPanels(
   // The boundary axis: a panel per kernel, a colour per boundary, a marker per strategy.
   const byBoundary = new Set(cells.map((c) => c.spec.boundary)).size > 1;
   const byKernel = strategies.length > 1 || byBoundary;
+  const byStore = new Set(cells.map((c) => c.spec.store)).size > 1;
   const seriesOf = (c: CellResult): Series => {
     const style = byBoundary
       ? { ...boundaryStyle(c.spec.boundary ?? ''), marker: strategyStyle(c.spec.strategy).marker }
       : byKernel
         ? strategyStyle(c.spec.strategy)
         : kernelStyle(c.spec.kernel);
-    const what = byBoundary ? `${c.spec.strategy}@${c.spec.boundary ?? 'default'}` : byKernel ? c.spec.strategy : cellTitle(c);
+    const bare = byBoundary ? `${c.spec.strategy}@${c.spec.boundary ?? 'default'}` : byKernel ? c.spec.strategy : cellTitle(c);
+    // the precision axis: a store's line is named by its store (cellTitle carries it already)
+    const what = byStore && (byBoundary || byKernel) ? `${bare}:${c.spec.store ?? 'f32'}` : bare;
     return { name: `${what}, built on ${threadWords(threadsUsed(c))}`, ...style, ...sweep(c) };
   };
   const peerLines = peers.map((p, i) => ({ ...peerSeries(p, i), ...sweep(p) }));

@@ -14,7 +14,11 @@ import {
   type LoopDelay,
   type MemoryResult,
   type PersistenceResult,
+  type RerankSweep,
+  type StoreResult,
 } from './cell-result.js';
+import { exactScorer } from './exact-scorer.js';
+import { indexOptions } from './index-options.js';
 import { memoryResult } from './memory-result.js';
 import { cellLabel, normalizeCellSpec, type CellSpec } from './cell-spec.js';
 import { codeVersion } from './code-version.js';
@@ -50,6 +54,8 @@ export interface CellProgress {
   repeat?: number;
   /** The ef being measured during 'search'. */
   ef?: number;
+  /** The rerank factor of the sweep being measured during 'search' (absent: the plain sweep). */
+  rerank?: number;
 }
 
 export interface RunCellOptions {
@@ -114,6 +120,13 @@ export async function runCell(
       reason: `unavailable: the ${kernel.name} kernel does not support boundary '${spec.boundary}' (it supports ${supported.join(', ')})`,
     });
   const boundary: Boundary = spec.boundary ?? supported[supported.length - 1];
+  const stores = kernel.stores ?? ['f32'];
+  if (spec.store && !stores.includes(spec.store))
+    return done({
+      status: 'unavailable',
+      kernelName: kernel.name,
+      reason: `unavailable: the ${kernel.name} kernel does not implement store '${spec.store}' (it implements ${stores.join(', ')})`,
+    });
   const noStrategy = await strategyUnavailable(spec.strategy);
   if (noStrategy) return done({ status: 'unavailable', kernelName: kernel.name, reason: `unavailable: ${noStrategy}` });
 
@@ -124,8 +137,7 @@ export async function runCell(
     const { data } = prepared;
     const dim = data.dim;
     const n = data.n;
-    const make = () =>
-      new HnswIndex({ dim, metric: spec.metric, M: spec.M, efConstruction: spec.efConstruction, kernel, seed: spec.seed, boundary });
+    const make = () => new HnswIndex(indexOptions(spec, dim, kernel, boundary));
     const addAll = (idx: HnswIndex) => idx.addBatch(data.base, { strategy: spec.strategy, threads: spec.threads });
 
     const cache = options.indexCache ? new IndexCache(typeof options.indexCache === 'string' ? options.indexCache : undefined) : undefined;
@@ -141,6 +153,8 @@ export async function runCell(
       seed: spec.seed,
       threads: spec.threads,
       code: codeVersion(kernel.descriptor.module),
+      // f32 cells keep the keys they had before the precision axis
+      ...(spec.store && { store: spec.store, keepFullPrecision: spec.keepFullPrecision ?? null }),
     };
     const key = keyParts && indexCacheKey(keyParts);
     let record: BuildRecord | undefined = cache && key ? cache.read(key) : undefined;
@@ -227,20 +241,31 @@ export async function runCell(
     };
 
     progress({ stage: 'search' });
-    const search = measureSearch(
-      {
-        search: (q, k, ef) => idx.search(q, k, { ef }),
-        distanceEvals: () => idx.stats().distanceEvals,
-        kernelCalls: () => idx.stats().kernelCalls,
-      },
-      data.queries,
-      dim,
-      prepared.gt,
-      spec.ef,
-      spec.k,
-      undefined,
-      (ef) => progress({ stage: 'search', ef }),
-    );
+    // A quantised store answers in its own distances (decoded f16, i8 arithmetic, b1 Hamming): recall
+    // is counted on the float32 distances of the ids it returns, as the ground truth's are.
+    const rescore = spec.store ? exactScorer(spec.metric, data.base, dim) : undefined;
+    const sweep = (rerank?: number) =>
+      measureSearch(
+        {
+          search: (q, k, ef) => idx.search(q, k, rerank ? { ef, rerank } : { ef }),
+          ...(rescore && { rescore }),
+          distanceEvals: () => idx.stats().distanceEvals,
+          kernelCalls: () => idx.stats().kernelCalls,
+        },
+        data.queries,
+        dim,
+        prepared.gt,
+        spec.ef,
+        spec.k,
+        undefined,
+        (ef) => progress({ stage: 'search', ef, ...(rerank && { rerank }) }),
+      );
+    const search = sweep();
+    const rerankSearch: RerankSweep[] | undefined =
+      spec.rerank && idx.keepFullPrecision ? spec.rerank.map((rerank) => ({ rerank, points: sweep(rerank) })) : undefined;
+    const store: StoreResult | undefined = spec.store
+      ? { name: idx.store, keepFullPrecision: idx.keepFullPrecision, clamped: idx.stats().clamped }
+      : undefined;
 
     let eventLoop: EventLoopResult | undefined;
     if (options.eventLoop ?? true) {
@@ -269,6 +294,8 @@ export async function runCell(
       dataset: describe(spec, prepared),
       build,
       search,
+      ...(rerankSearch && { rerankSearch }),
+      ...(store && { store }),
       memory,
       eventLoop,
       persistence,

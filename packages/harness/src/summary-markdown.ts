@@ -2,6 +2,7 @@ import type { BenchReport } from './bench-report.js';
 import type { CellResult } from './cell-result.js';
 import { BOUNDARY_NOTE, boundaryGroups, boundaryTable } from './boundary-table.js';
 import { buildTitle } from './cell-spec.js';
+import { STORE_NOTE, storeGroups, storeTable } from './store-table.js';
 import { datasetLabel } from './dataset-ids.js';
 import { bestRecall, matchingPeer, qpsAtRecall, ratio, threadsUsed } from './figures.js';
 import { headlineLine, headlines } from './headline.js';
@@ -160,6 +161,12 @@ export function summaryMarkdown(report: BenchReport): string {
     out.push('', `### boundaries: ${g.title}`, '', table(t.head, t.rows));
   }
   if (bgroups.length) out.push('', BOUNDARY_NOTE);
+  const sgroups = storeGroups(report);
+  for (const g of sgroups) {
+    const t = storeTable(g);
+    out.push('', `### stores: ${g.title}`, '', table(t.head, t.rows));
+  }
+  if (sgroups.length) out.push('', STORE_NOTE);
   const loop = eventLoopTable(report);
   if (loop.rows.length) out.push('', '### event loop', '', table(loop.head, loop.rows), '', EVENT_LOOP_NOTE);
   const files = persistenceTable(report);

@@ -1,4 +1,5 @@
 import { HnswIndex } from '@hnswlab/core';
+import { indexOptions } from '../index-options.js';
 import { recallByDistance, type LoadedDataset } from '@hnswlab/datasets';
 import type { GroundTruth } from '../ground-truth.js';
 import { SEARCH_PASSES } from '../measure-search.js';
@@ -21,15 +22,7 @@ export async function measureBatchTrack(ctx: TrackContext): Promise<Pick<BatchTr
   const threads = [...new Set(spec.threads)].sort((a, b) => a - b);
   const series: BatchSeries[] = [];
   const peerNotes: string[] = [];
-  const index = new HnswIndex({
-    dim: data.dim,
-    metric: spec.metric,
-    M: spec.M,
-    efConstruction: spec.efConstruction,
-    kernel,
-    seed: spec.seed,
-    boundary: ctx.boundary,
-  });
+  const index = new HnswIndex(indexOptions(spec, data.dim, kernel, ctx.boundary));
   let build: BatchTrackResult['build'];
   try {
     const b0 = performance.now();

@@ -1,4 +1,5 @@
 import { BruteForceIndex, HnswIndex, type SearchFilter } from '@hnswlab/core';
+import { indexOptions } from '../index-options.js';
 import { recallByDistance, SeededRandom, type LoadedDataset } from '@hnswlab/datasets';
 import { SEARCH_PASSES } from '../measure-search.js';
 import type { TrackContext } from './run-track.js';
@@ -16,15 +17,7 @@ const RECALL = 0.95;
 export async function measureFilteredTrack(ctx: TrackContext): Promise<Pick<FilteredTrackResult, 'build' | 'unfiltered' | 'filters'>> {
   const { spec, kernel, prepared } = ctx;
   const { data, gt } = prepared;
-  const index = new HnswIndex({
-    dim: data.dim,
-    metric: spec.metric,
-    M: spec.M,
-    efConstruction: spec.efConstruction,
-    kernel,
-    seed: spec.seed,
-    boundary: ctx.boundary,
-  });
+  const index = new HnswIndex(indexOptions(spec, data.dim, kernel, ctx.boundary));
   try {
     const b0 = performance.now();
     await index.addBatch(data.base, { strategy: spec.strategy, threads: ctx.buildThreads });

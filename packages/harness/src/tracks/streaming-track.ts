@@ -1,4 +1,5 @@
 import { BruteForceIndex, HnswIndex } from '@hnswlab/core';
+import { indexOptions } from '../index-options.js';
 import { recallByDistance, SeededRandom } from '@hnswlab/datasets';
 import type { TrackContext } from './run-track.js';
 import type { StreamingRound, StreamingTrackResult } from './track-result.js';
@@ -16,16 +17,7 @@ export async function measureStreamingTrack(ctx: TrackContext): Promise<Pick<Str
   const { data } = prepared;
   const dim = data.dim,
     nq = data.queryCount;
-  const make = () =>
-    new HnswIndex({
-      dim,
-      metric: spec.metric,
-      M: spec.M,
-      efConstruction: spec.efConstruction,
-      kernel,
-      seed: spec.seed,
-      boundary: ctx.boundary,
-    });
+  const make = () => new HnswIndex(indexOptions(spec, dim, kernel, ctx.boundary));
   const vectorsOf = (sources: readonly number[]) => {
     const out = new Float32Array(sources.length * dim);
     sources.forEach((r, i) => out.set(data.base.subarray(r * dim, (r + 1) * dim), i * dim));
