@@ -640,7 +640,8 @@ const FILTER_MODES: readonly FilterMode[] = ['auto', 'graph', 'exact'];
 
 function checkFilterMode(mode: FilterMode | undefined): FilterMode {
   if (mode === undefined) return 'auto';
-  if (!FILTER_MODES.includes(mode)) throw new RangeError(`filterMode must be one of ${FILTER_MODES.join(', ')} (got ${describeValue(mode)})`);
+  if (!FILTER_MODES.includes(mode))
+    throw new RangeError(`filterMode must be one of ${FILTER_MODES.join(', ')} (got ${describeValue(mode)})`);
   return mode;
 }
 

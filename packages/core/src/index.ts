@@ -1,6 +1,13 @@
 // The public surface of @hnswlab/core: the index, the oracle, the contracts, the registries and the
 // build primitives strategies are written with.
-export { HnswIndex, type AddBatchOptions, type FilterMode, type HnswIndexOptions, type SearchBatchOptions, type SearchOptions } from './hnsw-index.js';
+export {
+  HnswIndex,
+  type AddBatchOptions,
+  type FilterMode,
+  type HnswIndexOptions,
+  type SearchBatchOptions,
+  type SearchOptions,
+} from './hnsw-index.js';
 export type { BatchSearchResult } from './search-batch.js';
 export { BruteForceIndex } from './brute-force-index.js';
 export { SearchFilter, type FilterInput } from './filter.js';

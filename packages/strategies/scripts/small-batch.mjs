@@ -39,7 +39,9 @@ for (const strategy of strategies) {
     if (r > 0) ms.push(performance.now() - t); // the first warms the strategy's workers
   }
   ms.sort((a, b) => a - b);
-  console.log(`${strategy.padEnd(10)} ${rows} rows into ${n}: median ${ms[ms.length >> 1].toFixed(2)} ms (min ${ms[0].toFixed(2)}, max ${ms[ms.length - 1].toFixed(2)})`);
+  console.log(
+    `${strategy.padEnd(10)} ${rows} rows into ${n}: median ${ms[ms.length >> 1].toFixed(2)} ms (min ${ms[0].toFixed(2)}, max ${ms[ms.length - 1].toFixed(2)})`,
+  );
 }
 console.log(`check: ${index.check().problems.length} problems`);
 index.dispose();
