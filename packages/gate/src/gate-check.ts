@@ -13,7 +13,7 @@ import { judgeTiming } from './judge-timing.js';
 import { describeMachine, machineInfo, otherHostReason, type MachineInfo } from './machine-info.js';
 import { armCodePath } from './measure.js';
 import { alarmLines, renderMarkdown, renderText, summarize } from './render-verdicts.js';
-import { median } from './robust-stats.js';
+import { median } from '@hnswlab/lab-kit';
 import { activeSlowdowns, describeSlowdown } from './selftest-slowdown.js';
 import type { Suite } from './suite.js';
 import { measurePairProcess, measurePairProcesses, timingPairs, type TimingPair } from './timing-suite.js';

@@ -1,6 +1,5 @@
 export { gateFails, type Verdict, type VerdictRow } from './verdict.js';
 export { SUITES, type Suite } from './suite.js';
-export { median, quantile, mad, robustSigma, medianStandardError } from './robust-stats.js';
 export { mannWhitneyU, normalCdf, type MannWhitneyResult } from './mann-whitney.js';
 export {
   BASELINE_VERSION,
@@ -79,7 +78,6 @@ export {
   judgeTiming,
   gateability,
   processLogMedians,
-  sampleSigma,
   tQuantile995,
   ALPHA,
   MAX_GATED_PROCESS_SIGMA,

@@ -24,7 +24,7 @@ export { ModuleUnavailableError, importOptional } from './import-optional.js';
 export { forceGc, gcFunction } from './force-gc.js';
 export { groundTruth, type GroundTruth } from './ground-truth.js';
 export { prepareData, clearPreparedData, type DataKey, type PreparedData } from './prepare-data.js';
-export { measureSearch, quantile, SEARCH_PASSES, type SearchTarget } from './measure-search.js';
+export { measureSearch, SEARCH_PASSES, type SearchTarget } from './measure-search.js';
 export { cacheDir } from '@hnswlab/datasets';
 export { expandMatrix, shardJobs, dataKey, peerKey, jobCost, type Job, type MatrixBlock } from './matrix.js';
 export { PRESETS } from './presets.js';

@@ -20,5 +20,5 @@ export {
   type TargetCheck,
 } from './run-kernel-bench.js';
 export { HELP, parseCli } from './parse-cli.js';
-export { median, spreadPercent, summarise, type Statistic } from './stats.js';
+export { summarise, type Statistic } from './stats.js';
 export { timeKernel, type KernelTiming, type TimingOptions } from './time-kernel.js';
