@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ALL_KERNELS, ALL_STRATEGIES } from './discover.js';
+import { KERNEL_NAMES } from '@hnswlab/lab-kit';
+import { ALL_STRATEGIES } from './discover.js';
 import { runBaseline } from './gate-baseline.js';
 import { runCheck } from './gate-check.js';
 import { runSelftest, SELFTEST_DEFAULTS } from './gate-selftest.js';
@@ -49,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       suite: { type: 'string', default: 'all' },
-      kernels: { type: 'string', default: ALL_KERNELS.join(',') },
+      kernels: { type: 'string', default: KERNEL_NAMES.join(',') },
       strategies: { type: 'string' },
       only: { type: 'string' },
       baselines: { type: 'string' },
@@ -79,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
   if (!['check', 'baseline', 'selftest'].includes(command)) throw new UsageError(`unknown command '${command}'\n\n${USAGE}`);
   const log = values.quiet ? () => {} : (line: string) => console.error(`[gate] ${line}`);
   const suites: Suite[] = values.suite === 'all' ? [...SUITES] : checkNames('suite', list(values.suite), SUITES).map((s) => s as Suite);
-  const kernels = checkNames('kernel', list(values.kernels), ALL_KERNELS);
+  const kernels = checkNames('kernel', list(values.kernels), KERNEL_NAMES);
   const strategies = values.strategies ? checkNames('strategy', list(values.strategies), ALL_STRATEGIES) : undefined;
   const only = values.only ? list(values.only) : undefined;
   const baselines = resolve(values.baselines ?? defaultBaselineDir());

@@ -1,5 +1,5 @@
 import { listStrategies } from '@hnswlab/core';
-import { KERNEL_MODULES, loadKernel, loadPeer, loadStrategies, PEER_NAMES } from '@hnswlab/harness';
+import { loadKernel, loadPeer, loadStrategies, PEER_NAMES } from '@hnswlab/harness';
 
 /** What can run on this machine, and why the rest cannot. */
 export interface Discovery {
@@ -10,8 +10,6 @@ export interface Discovery {
   missing: Map<string, string>;
 }
 
-/** Every kernel a gate run knows (the harness's short names); the js kernel always loads. */
-export const ALL_KERNELS: readonly string[] = Object.keys(KERNEL_MODULES);
 /** The strategies the timing suite pairs with sequential when they are registered. */
 export const KNOWN_STRATEGIES = ['batched', 'parallel', 'segmented', 'rounds'] as const;
 /** Every strategy the gate measures (for --strategies). */

@@ -1,4 +1,4 @@
-import { ALL_KERNELS } from './discover.js';
+import { KERNEL_NAMES } from '@hnswlab/lab-kit';
 import { checkNames } from './usage-error.js';
 
 /**
@@ -18,6 +18,6 @@ export function requiredKernels(env: NodeJS.ProcessEnv = process.env): string[] 
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
-    ALL_KERNELS,
+    KERNEL_NAMES,
   );
 }

@@ -18,7 +18,7 @@ export { memoryResult } from './memory-result.js';
 export { runPeerCell } from './run-peer-cell.js';
 export { loadPeer, PEER_INSTALL_HINT } from './peers/load-peer.js';
 export { PEER_NAMES, type Peer, type PeerBuildOptions, type PeerIndex, type PeerName } from './peers/peer.js';
-export { KERNEL_MODULES, KernelUnavailableError, fastestKernel, isKernelName, loadKernel } from './load-kernel.js';
+export { KernelUnavailableError, fastestKernel, isKernelName, loadKernel } from './load-kernel.js';
 export { loadStrategies, strategyUnavailable, checkStrategyNames } from './load-strategies.js';
 export { ModuleUnavailableError, importOptional } from './import-optional.js';
 export { forceGc, gcFunction } from './force-gc.js';

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { BENCH_FLAGS } from './bench-flags.js';
 import { ALL_ROWS, annDownloadHint, naturalMetric, resolveDatasetId } from './dataset-ids.js';
-import { isKernelName, KERNEL_MODULES } from './load-kernel.js';
+import { KERNEL_NAMES } from '@hnswlab/lab-kit';
+import { isKernelName } from './load-kernel.js';
 import type { MatrixBlock } from './matrix.js';
 import { GRID_TEMPLATE, PRESETS } from './presets.js';
 import { UsageError } from './usage-error.js';
@@ -123,7 +124,7 @@ function checkBlock(b: MatrixBlock): void {
   for (const k of b.kernels)
     if (!isKernelName(k))
       throw new UsageError(
-        `unknown kernel '${k}' (known: ${[...Object.keys(KERNEL_MODULES), 'best'].join(', ')}, or a module specifier such as ./my-kernel.js or @scope/kernel)`,
+        `unknown kernel '${k}' (known: ${[...KERNEL_NAMES, 'best'].join(', ')}, or a module specifier such as ./my-kernel.js or @scope/kernel)`,
       );
   for (const d of b.datasets) {
     const synthetic = d === 'clustered' || d === 'uniform';

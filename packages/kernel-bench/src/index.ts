@@ -1,11 +1,10 @@
 export { caseData, flopsPerDistance, inputChecksum, type BenchCase, type CaseData } from './bench-case.js';
 export { compileReference, runReference, REFERENCE_FLAGS, type CompiledReference, type ReferenceTiming } from './cpp-reference.js';
 export { formatMarkdown } from './format-markdown.js';
-export { KERNEL_PACKAGES, loadKernel, type KernelKey, type LoadedKernel } from './load-kernels.js';
+export { loadKernel, type LoadedKernel } from './load-kernels.js';
 export { Mulberry32 } from './mulberry32.js';
 export {
   ALL_DIMS,
-  ALL_KERNELS,
   ALL_METRICS,
   ALL_SIZES,
   FULL_OPTIONS,

@@ -1,12 +1,12 @@
 import type { Metric } from '@hnswlab/core/contracts';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { KERNEL_PACKAGES, type KernelKey } from './load-kernels.js';
+import { isKernelShortName, KERNEL_NAMES } from '@hnswlab/lab-kit';
 import { ALL_METRICS, FULL_OPTIONS, QUICK_OPTIONS, type KernelBenchOptions } from './run-kernel-bench.js';
 
 export const HELP = `hnswlab-kernel-bench: time every kernel's batched distance call against a plain C++ loop.
 
-  --kernels LIST    js,wasm,native (default: all; a kernel that cannot load is skipped with its reason)
+  --kernels LIST    ${KERNEL_NAMES.join(',')} (default: all; a kernel that cannot load is skipped with its reason)
   --metrics LIST    l2,ip,cosine (default: all)
   --dims LIST       default 32,64,128,256,384,512,768,1024,1536
   --sizes LIST      stored vectors per call, default 32,1024
@@ -53,8 +53,8 @@ export function parseCli(argv: string[]): { options: KernelBenchOptions; outDir:
       return n;
     });
   const kernels = list(values.kernels)?.map((k) => {
-    if (!(k in KERNEL_PACKAGES)) throw new Error(`--kernels: unknown kernel '${k}' (known: ${Object.keys(KERNEL_PACKAGES).join(', ')})`);
-    return k as KernelKey;
+    if (!isKernelShortName(k)) throw new Error(`--kernels: unknown kernel '${k}' (known: ${KERNEL_NAMES.join(', ')})`);
+    return k;
   });
   const metrics = list(values.metrics)?.map((m) => {
     if (!ALL_METRICS.includes(m as Metric)) throw new Error(`--metrics: unknown metric '${m}' (known: ${ALL_METRICS.join(', ')})`);
