@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KERNEL_NAMES } from '@hnswlab/lab-kit';
-import { ALL_STRATEGIES } from './discover.js';
+import { gateStrategies } from './discover.js';
 import { runBaseline } from './gate-baseline.js';
 import { runCheck } from './gate-check.js';
 import { runSelftest, SELFTEST_DEFAULTS } from './gate-selftest.js';
@@ -23,7 +23,7 @@ options
   --suite deterministic,instructions,timing|all   which suites (check, baseline; default all)
   --kernels js,wasm,native           kernels to measure (default all three; one that does not load is reported skipped,
                                      or fails the gate when HNSWLAB_REQUIRE_KERNELS names it)
-  --strategies sequential,batched,…  strategies to measure (default all: ${ALL_STRATEGIES.join(', ')})
+  --strategies sequential,batched,…  strategies to measure (default: every registered one)
   --only ID,...                      keep figures whose id contains one of these (e.g. strategy:batched,/js/); must match something
   --baselines DIR                    baseline folder (default <repo>/bench/baselines)
   --repeats N                        timing: interleaved repeats per process (default 5)
@@ -81,7 +81,14 @@ async function main(argv: string[]): Promise<number> {
   const log = values.quiet ? () => {} : (line: string) => console.error(`[gate] ${line}`);
   const suites: Suite[] = values.suite === 'all' ? [...SUITES] : checkNames('suite', list(values.suite), SUITES).map((s) => s as Suite);
   const kernels = checkNames('kernel', list(values.kernels), KERNEL_NAMES);
-  const strategies = values.strategies ? checkNames('strategy', list(values.strategies), ALL_STRATEGIES) : undefined;
+  const known = values.strategies ? await gateStrategies() : undefined;
+  const strategies = known
+    ? checkNames(
+        known.why ? `strategy (@hnswlab/strategies did not load: ${known.why})` : 'strategy',
+        list(values.strategies!),
+        known.names,
+      )
+    : undefined;
   const only = values.only ? list(values.only) : undefined;
   const baselines = resolve(values.baselines ?? defaultBaselineDir());
   const repeats = int('repeats', values.repeats);

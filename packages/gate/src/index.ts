@@ -97,7 +97,7 @@ export {
   type ArmIdentity,
 } from './selftest-slowdown.js';
 export { measureCell, timeArm, timeSegments, armUnavailable, armCodePath } from './measure.js';
-export { discover, ALL_STRATEGIES, KNOWN_STRATEGIES, type Discovery } from './discover.js';
+export { discover, gateStrategies, type Discovery } from './discover.js';
 export { REQUIRE_KERNELS_ENV, requiredKernels } from './require-kernels.js';
 export { UsageError, checkNames } from './usage-error.js';
 export { runCheck, defaultJobs, selectInstructionCells, type CheckOptions, type CheckReport } from './gate-check.js';
