@@ -99,7 +99,7 @@ export {
 export { measureCell, timeArm, timeSegments, armUnavailable, armCodePath } from './measure.js';
 export { discover, gateStrategies, type Discovery } from './discover.js';
 export { REQUIRE_KERNELS_ENV, requiredKernels } from './require-kernels.js';
-export { UsageError, checkNames } from './usage-error.js';
+export { UsageError, checkNames } from '@hnswlab/lab-kit';
 export { runCheck, defaultJobs, selectInstructionCells, type CheckOptions, type CheckReport } from './gate-check.js';
 export {
   runBaseline,

@@ -1,5 +1,4 @@
-import { KERNEL_NAMES } from '@hnswlab/lab-kit';
-import { checkNames } from './usage-error.js';
+import { checkNames, KERNEL_NAMES } from '@hnswlab/lab-kit';
 
 /**
  * Set by CI (`.ci/run`: js,wasm,native) so that a kernel that cannot load fails the gate instead of

@@ -29,7 +29,7 @@ export { cacheDir } from '@hnswlab/datasets';
 export { expandMatrix, shardJobs, dataKey, peerKey, jobCost, type Job, type MatrixBlock } from './matrix.js';
 export { PRESETS } from './presets.js';
 export { runMatrix, planMatrix, bestKernel, peerStatus, assembleReport, type RunMatrixOptions } from './run-matrix.js';
-export { parseBenchArgs, parseFlags, type BenchArgs } from './parse-bench-args.js';
+export { parseBenchArgs, type BenchArgs } from './parse-bench-args.js';
 export { BENCH_FLAGS, type BenchFlag } from './bench-flags.js';
 export { UsageError } from './usage-error.js';
 export {

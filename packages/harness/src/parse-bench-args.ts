@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '@hnswlab/lab-kit';
 import { BENCH_FLAGS } from './bench-flags.js';
 import { ALL_ROWS, annDownloadHint, naturalMetric, resolveDatasetId } from './dataset-ids.js';
 import { KERNEL_NAMES } from '@hnswlab/lab-kit';
@@ -27,40 +27,6 @@ export interface BenchArgs {
   notes: string[];
   /** Serving tracks to run after the matrix (`--track`); with --track and no --preset, `blocks` is empty. */
   tracks: TrackSpec[];
-}
-
-/**
- * The parseArgs options of a flag table: every flag with a value is a string that may repeat
- * (`--datasets a --datasets b` is `--datasets a,b`), every switch a boolean.
- */
-export function parseArgsOptions(flags: ReadonlyArray<{ name: string; arg?: string }>) {
-  return Object.fromEntries(
-    flags.map((f) => [f.name, f.arg ? ({ type: 'string', multiple: true } as const) : ({ type: 'boolean' } as const)]),
-  );
-}
-
-/** parseArgs over `argv` with the table's flags; a bad command line is a UsageError. */
-export function parseFlags(
-  argv: readonly string[],
-  flags: ReadonlyArray<{ name: string; arg?: string }>,
-  positionals = false,
-): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
-  let parsed;
-  try {
-    // pnpm forwards a `--` of its own; it ends nothing here
-    parsed = parseArgs({
-      args: argv.filter((a) => a !== '--'),
-      options: parseArgsOptions(flags),
-      allowPositionals: positionals,
-      strict: true,
-    });
-  } catch (err) {
-    const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
-    throw new UsageError(msg.replace(/^Unknown option '(--?[^']+)'.*$/s, 'unknown flag $1'));
-  }
-  const values: Record<string, string | boolean | undefined> = {};
-  for (const [k, v] of Object.entries(parsed.values)) values[k] = Array.isArray(v) ? v.join(',') : (v as boolean | undefined);
-  return { values, positionals: parsed.positionals };
 }
 
 /**
