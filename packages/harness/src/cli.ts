@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
-import { findWorkspaceEntry } from './import-optional.js';
+import { fileURLToPath } from 'node:url';
 import { flagRows, formatHelp, parseFlags, runCli, type Flag } from '@hnswlab/lab-kit';
 import { dimCurves, scaleCurves } from './analyze.js';
 import { commandLine } from './bench-report.js';
@@ -135,8 +135,14 @@ function headline(argv: string[]): number {
 
 // The kernel micro-benchmarks live in @hnswlab/kernel-bench; `hnswlab bench-kernels` forwards to its CLI.
 function benchKernels(argv: string[]): number {
-  const entry = findWorkspaceEntry('@hnswlab/kernel-bench');
-  if (!entry) throw new Error('bench-kernels needs the @hnswlab/kernel-bench package of the workspace');
+  let entry: string;
+  try {
+    entry = fileURLToPath(import.meta.resolve('@hnswlab/kernel-bench'));
+  } catch (err) {
+    throw new Error(`bench-kernels needs @hnswlab/kernel-bench (a dependency of the harness): ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
   const r = spawnSync(process.execPath, [join(dirname(entry), 'cli.js'), ...argv], { stdio: 'inherit' });
   return r.status ?? 1;
 }
