@@ -16,15 +16,15 @@ const COMMANDS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** The flags of `run`, described once: parsing and the help both come from here. */
-const RUN_FLAGS: readonly Flag[] = [
-  { name: 'kernel', arg: 'NAME', help: `${KERNEL_NAMES.join(' | ')} or a module specifier (default js)` },
-  { name: 'strategy', arg: 'NAME', help: 'a registered insert strategy (default batched)' },
+const RUN_FLAGS = [
+  { name: 'kernel', arg: 'NAME', help: `${KERNEL_NAMES.join(' | ')} or a module specifier`, default: 'js' },
+  { name: 'strategy', arg: 'NAME', help: 'a registered insert strategy', default: 'batched' },
   { name: 'boundary', arg: 'NAME', help: `${BOUNDARIES.join(' | ')} (default: the kernel's own)` },
   { name: 'dataset', arg: 'NAME', help: `a bench dataset id (default ${DEFAULT_CELL.dataset})` },
   { name: 'dim', arg: 'N', help: `dimensions of synthetic data (default ${DEFAULT_CELL.dim})` },
   { name: 'n', arg: 'N', help: `base vectors (default ${DEFAULT_CELL.n})` },
-  { name: 'tool', arg: 'NAME', help: `${TOOLS.join(' | ')} (default cpuprofile)` },
-  { name: 'phase', arg: 'NAME', help: 'build | search (default build)' },
+  { name: 'tool', arg: 'NAME', help: TOOLS.join(' | '), default: 'cpuprofile' },
+  { name: 'phase', arg: 'NAME', help: 'build | search', default: 'build' },
   { name: 'out', arg: 'DIR', help: 'where the profiles and attribution go' },
   { name: 'metric', arg: 'NAME', help: `the metric (default ${DEFAULT_CELL.metric})` },
   { name: 'M', arg: 'N', help: 'links per node' },
@@ -39,13 +39,13 @@ const RUN_FLAGS: readonly Flag[] = [
   { name: 'top', arg: 'N', help: 'rows of the table (default 20)' },
   { name: 'strict', help: "exit 1 when the phase shares miss the core's timers by over ±5 pp" },
   HELP_FLAG,
-];
+] as const satisfies readonly Flag[];
 
-const DIFF_FLAGS: readonly Flag[] = [
-  { name: 'top', arg: 'N', help: 'rows of the diff (default 15)' },
+const DIFF_FLAGS = [
+  { name: 'top', arg: 'N', help: 'rows of the diff', default: '15' },
   { name: 'json', help: 'the diff as JSON' },
   HELP_FLAG,
-];
+] as const satisfies readonly Flag[];
 
 const USAGE = formatHelp(
   'hnswlab-flame <command> [options]',
@@ -69,35 +69,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function runCommand(args: string[]): Promise<number> {
-  const { values: v } = parseFlags(args, RUN_FLAGS);
-  if (v.help) {
+  const { values } = parseFlags(args, RUN_FLAGS);
+  if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
-  const str = (name: string) => v[name] as string | undefined;
-  const values = {
-    kernel: str('kernel') ?? 'js',
-    strategy: str('strategy') ?? 'batched',
-    boundary: str('boundary'),
-    dataset: str('dataset'),
-    dim: str('dim'),
-    n: str('n'),
-    tool: str('tool') ?? 'cpuprofile',
-    phase: str('phase') ?? 'build',
-    out: str('out'),
-    metric: str('metric'),
-    M: str('M'),
-    'ef-construction': str('ef-construction'),
-    ef: str('ef'),
-    queries: str('queries'),
-    threads: str('threads'),
-    seed: str('seed'),
-    repeat: str('repeat'),
-    inlining: v.inlining === true,
-    'interval-us': str('interval-us'),
-    top: str('top'),
-    strict: v.strict === true,
-  };
   const tool = values.tool as Tool;
   if (!TOOLS.includes(tool)) throw new UsageError(`--tool must be one of ${TOOLS.join(', ')}, got '${values.tool}'`);
   const phase = values.phase as CellPhase;
@@ -175,7 +151,7 @@ function diffCommand(args: string[]): number {
     after = readAttribution(b);
   const label = (x: Attribution, path: string) => `${x.cell?.id ?? path} [${x.phase}, ${x.tool}, inlining ${x.method.inlining}]`;
   const d = diffAttributions(before, after, label(before, a), label(after, b));
-  console.log(values.json ? JSON.stringify(d, null, 2) : formatDiff(d, values.top ? Number(values.top) : 15));
+  console.log(values.json ? JSON.stringify(d, null, 2) : formatDiff(d, Number(values.top)));
   return 0;
 }
 

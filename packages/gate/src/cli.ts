@@ -28,20 +28,21 @@ const COMMANDS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** The gate's flags, described once: parsing and the help both come from here. */
-const GATE_FLAGS: readonly Flag[] = [
-  { name: 'suite', arg: 'LIST', help: `${SUITES.join(',')}|all: which suites (check, baseline; default all)` },
+const GATE_FLAGS = [
+  { name: 'suite', arg: 'LIST', help: `${SUITES.join(',')}|all: which suites, for check and baseline`, default: 'all' },
   {
     name: 'kernels',
     arg: 'LIST',
-    help: `kernels to measure (default ${KERNEL_NAMES.join(',')}; one that does not load is reported skipped, or fails the gate when HNSWLAB_REQUIRE_KERNELS names it)`,
+    help: 'kernels to measure; one that does not load is reported skipped, or fails the gate when HNSWLAB_REQUIRE_KERNELS names it',
+    default: KERNEL_NAMES.join(','),
   },
   { name: 'strategies', arg: 'LIST', help: 'strategies to measure (default: every registered one)' },
   { name: 'only', arg: 'LIST', help: 'keep figures whose id contains one of these (e.g. strategy:batched,/js/); must match something' },
   { name: 'baselines', arg: 'DIR', help: 'baseline folder (default <repo>/bench/baselines)' },
-  { name: 'repeats', arg: 'N', help: 'timing: interleaved repeats per process (default 5)' },
-  { name: 'processes', arg: 'N', help: 'timing: fresh processes per pair (default 5)' },
-  { name: 'max-processes', arg: 'N', help: 'timing: processes a pair may reach while unknown (default 9)' },
-  { name: 'runs', arg: 'N', help: 'baseline: runs of every instruction cell (default 3; their spread sets the tolerance)' },
+  { name: 'repeats', arg: 'N', help: 'timing: interleaved repeats per process', default: '5' },
+  { name: 'processes', arg: 'N', help: 'timing: fresh processes per pair', default: '5' },
+  { name: 'max-processes', arg: 'N', help: 'timing: processes a pair may reach while unknown', default: '9' },
+  { name: 'runs', arg: 'N', help: 'baseline: runs of every instruction cell; their spread sets the tolerance', default: '3' },
   { name: 'valgrind', arg: 'CMD', help: 'instructions: the valgrind command (default valgrind)' },
   { name: 'jobs', arg: 'N', help: 'instructions: cells under valgrind at once (default: cores, at most 4)' },
   {
@@ -62,7 +63,7 @@ const GATE_FLAGS: readonly Flag[] = [
   { name: 'fail-on-unknown', help: 'exit 1 on unknown verdicts too' },
   { name: 'quiet', help: 'no progress lines' },
   HELP_FLAG,
-];
+] as const satisfies readonly Flag[];
 
 const USAGE = formatHelp(
   'hnswlab-gate <command> [options]',
@@ -74,32 +75,7 @@ const USAGE = formatHelp(
 );
 
 async function main(argv: string[]): Promise<number> {
-  const { values: v, positionals } = parseFlags(argv, GATE_FLAGS, true);
-  const str = (name: string) => v[name] as string | undefined;
-  const flag = (name: string) => v[name] === true;
-  const values = {
-    suite: str('suite') ?? 'all',
-    kernels: str('kernels') ?? KERNEL_NAMES.join(','),
-    strategies: str('strategies'),
-    only: str('only'),
-    baselines: str('baselines'),
-    repeats: str('repeats') ?? '5',
-    processes: str('processes') ?? '5',
-    'max-processes': str('max-processes') ?? '9',
-    runs: str('runs') ?? '3',
-    valgrind: str('valgrind'),
-    jobs: str('jobs'),
-    'quiet-runs': str('quiet-runs'),
-    'loaded-runs': str('loaded-runs'),
-    full: flag('full'),
-    markdown: str('markdown'),
-    json: str('json'),
-    out: str('out'),
-    'allow-other-host': flag('allow-other-host'),
-    'fail-on-unknown': flag('fail-on-unknown'),
-    quiet: flag('quiet'),
-    help: flag('help'),
-  };
+  const { values, positionals } = parseFlags(argv, GATE_FLAGS, true);
   const command = positionals[0];
   if (values.help || !command) {
     process.stdout.write(USAGE);

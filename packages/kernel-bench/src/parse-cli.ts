@@ -14,7 +14,7 @@ import {
 import { ALL_METRICS, FULL_OPTIONS, QUICK_OPTIONS, type KernelBenchOptions } from './run-kernel-bench.js';
 
 /** The bench's flags, described once: parsing and the help both come from here. */
-const FLAGS: readonly Flag[] = [
+const FLAGS = [
   { name: 'kernels', arg: 'LIST', help: `${KERNEL_NAMES.join(',')} (default: all; a kernel that cannot load is skipped with its reason)` },
   { name: 'metrics', arg: 'LIST', help: `${ALL_METRICS.join(',')} (default: all)` },
   { name: 'dims', arg: 'LIST', help: `default ${FULL_OPTIONS.dims.join(',')}` },
@@ -23,9 +23,9 @@ const FLAGS: readonly Flag[] = [
   { name: 'max-time', arg: 'S', help: 'benchmark.js seconds per case (default 0.25, quick 0.08)' },
   { name: 'statistic', arg: 'S', help: 'min (default) or median of the samples, for kernels and reference alike' },
   { name: 'no-reference', help: 'skip the C++ reference (no g++ needed; no ratios)' },
-  { name: 'out', arg: 'DIR', help: 'where the JSON goes (default ./bench-out): DIR/kernels-<timestamp>.json' },
+  { name: 'out', arg: 'DIR', help: 'where the JSON goes: DIR/kernels-<timestamp>.json', default: 'bench-out' },
   HELP_FLAG,
-];
+] as const satisfies readonly Flag[];
 
 export const HELP = formatHelp(
   "hnswlab-kernel-bench [options]: time every kernel's batched distance call against a plain C++ loop",
@@ -35,20 +35,7 @@ export const HELP = formatHelp(
 
 /** The CLI arguments as bench options (a bad value is a UsageError), or the help text. */
 export function parseCli(argv: string[]): { options: KernelBenchOptions; outDir: string } | { help: string } {
-  const { values: v } = parseFlags(argv, FLAGS);
-  const str = (name: string) => v[name] as string | undefined;
-  const values = {
-    kernels: str('kernels'),
-    metrics: str('metrics'),
-    dims: str('dims'),
-    sizes: str('sizes'),
-    quick: v.quick === true,
-    'max-time': str('max-time'),
-    'no-reference': v['no-reference'] === true,
-    statistic: str('statistic'),
-    out: str('out') ?? 'bench-out',
-    help: v.help === true,
-  };
+  const { values } = parseFlags(argv, FLAGS);
   if (values.help) return { help: HELP };
   const base = values.quick ? QUICK_OPTIONS : FULL_OPTIONS;
   const list = (v: string | undefined) => (v === undefined ? undefined : names(v));

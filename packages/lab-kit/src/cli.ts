@@ -17,10 +17,24 @@ export interface Flag {
   readonly help: string;
   /** A one-letter alias, e.g. 'h'. */
   readonly short?: string;
+  /** The value when the flag is not given; the help shows it, so it is stated once. */
+  readonly default?: string;
 }
 
+/** What a flag parses to: its string (never undefined with a default), a switch's boolean, or either for a table not known literally. */
+type FlagValue<F extends Flag> = F extends { arg: string }
+  ? F extends { default: string }
+    ? string
+    : string | undefined
+  : 'arg' extends keyof F
+    ? string | boolean | undefined
+    : boolean;
+
+/** The parsed values of a flag table, by flag name (typed per flag when the table is `as const`). */
+export type FlagValues<F extends readonly Flag[]> = { [K in F[number] as K['name']]: FlagValue<K> };
+
 /** The `--help` switch every CLI takes. */
-export const HELP_FLAG: Flag = { name: 'help', short: 'h', help: 'this text' };
+export const HELP_FLAG = { name: 'help', short: 'h', help: 'this text' } as const satisfies Flag;
 
 /**
  * The parseArgs options of a flag table: every flag with a value is a string that may repeat
@@ -35,12 +49,15 @@ export function parseArgsOptions(flags: readonly Flag[]) {
   );
 }
 
-/** parseArgs over `argv` with the table's flags; an unknown flag or a missing value is a UsageError. */
-export function parseFlags(
+/**
+ * parseArgs over `argv` with the table's flags; an unknown flag or a missing value is a UsageError.
+ * A flag not given takes its default; a switch not given is false.
+ */
+export function parseFlags<const F extends readonly Flag[]>(
   argv: readonly string[],
-  flags: readonly Flag[],
+  flags: F,
   positionals = false,
-): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+): { values: FlagValues<F>; positionals: string[] } {
   let parsed;
   try {
     // pnpm forwards a `--` of its own; it ends nothing here
@@ -55,8 +72,9 @@ export function parseFlags(
     throw new UsageError(msg.replace(/^Unknown option '(--?[^']+)'.*$/s, 'unknown flag $1'));
   }
   const values: Record<string, string | boolean | undefined> = {};
+  for (const f of flags) values[f.name] = f.arg ? f.default : false;
   for (const [k, v] of Object.entries(parsed.values)) values[k] = Array.isArray(v) ? v.join(',') : (v as boolean | undefined);
-  return { values, positionals: parsed.positionals };
+  return { values: values as FlagValues<F>, positionals: parsed.positionals };
 }
 
 /** Two aligned columns, indented by two spaces. */
@@ -67,7 +85,13 @@ export function rows(entries: ReadonlyArray<readonly [string, string]>): string 
 
 /** The help rows of a flag table: `--name ARG` and its help. */
 export function flagRows(flags: readonly Flag[]): Array<readonly [string, string]> {
-  return flags.map((f) => [`${f.short ? `-${f.short}, ` : ''}--${f.name}${f.arg ? ` ${f.arg}` : ''}`, f.help] as const);
+  return flags.map(
+    (f) =>
+      [
+        `${f.short ? `-${f.short}, ` : ''}--${f.name}${f.arg ? ` ${f.arg}` : ''}`,
+        f.default === undefined ? f.help : `${f.help} (default ${f.default})`,
+      ] as const,
+  );
 }
 
 /** A help section: a title line and its rows (commands, flags, presets, ...). */
