@@ -1,7 +1,18 @@
 #!/usr/bin/env node
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { ALL_KERNELS, ALL_STRATEGIES } from './discover.js';
+import {
+  checkNames,
+  flagRows,
+  formatHelp,
+  HELP_FLAG,
+  KERNEL_NAMES,
+  names,
+  parseFlags,
+  runCli,
+  UsageError,
+  type Flag,
+} from '@hnswlab/lab-kit';
+import { gateStrategies } from './discover.js';
 import { runBaseline } from './gate-baseline.js';
 import { runCheck } from './gate-check.js';
 import { runSelftest, SELFTEST_DEFAULTS } from './gate-selftest.js';
@@ -9,79 +20,81 @@ import { defaultBaselineDir, defaultOutDir } from './repo-paths.js';
 import { requiredKernels } from './require-kernels.js';
 import { installSlowdownFromEnv } from './selftest-slowdown.js';
 import { SUITES, type Suite } from './suite.js';
-import { checkNames, UsageError } from './usage-error.js';
 
-const USAGE = `hnswlab-gate <command> [options]
+const COMMANDS: ReadonlyArray<readonly [string, string]> = [
+  ['check', 'run the gate against bench/baselines/ (default: every suite); exit 1 on a regression'],
+  ['baseline', 'measure and write bench/baselines/<suite>.json (review and commit it)'],
+  ['selftest', 'prove the gate: no alarm on the unchanged tree, quiet and under load; an alarm naming the figure for planted slowdowns'],
+];
 
-commands
-  check      run the gate against bench/baselines/ (default: every suite); exit 1 on a regression
-  baseline   measure and write bench/baselines/<suite>.json (review and commit it)
-  selftest   prove the gate: no alarm on the unchanged tree, quiet and under load; an alarm naming the figure for planted slowdowns
+/** The gate's flags, described once: parsing and the help both come from here. */
+const GATE_FLAGS = [
+  { name: 'suite', arg: 'LIST', help: `${SUITES.join(',')}|all: which suites, for check and baseline`, default: 'all' },
+  {
+    name: 'kernels',
+    arg: 'LIST',
+    help: 'kernels to measure; one that does not load is reported skipped, or fails the gate when HNSWLAB_REQUIRE_KERNELS names it',
+    default: KERNEL_NAMES.join(','),
+  },
+  { name: 'strategies', arg: 'LIST', help: 'strategies to measure (default: every registered one)' },
+  { name: 'only', arg: 'LIST', help: 'keep figures whose id contains one of these (e.g. strategy:batched,/js/); must match something' },
+  { name: 'baselines', arg: 'DIR', help: 'baseline folder (default <repo>/bench/baselines)' },
+  { name: 'repeats', arg: 'N', help: 'timing: interleaved repeats per process', default: '5' },
+  { name: 'processes', arg: 'N', help: 'timing: fresh processes per pair', default: '5' },
+  { name: 'max-processes', arg: 'N', help: 'timing: processes a pair may reach while unknown', default: '9' },
+  { name: 'runs', arg: 'N', help: 'baseline: runs of every instruction cell; their spread sets the tolerance', default: '3' },
+  { name: 'valgrind', arg: 'CMD', help: 'instructions: the valgrind command (default valgrind)' },
+  { name: 'jobs', arg: 'N', help: 'instructions: cells under valgrind at once (default: cores, at most 4)' },
+  {
+    name: 'quiet-runs',
+    arg: 'N',
+    help: `selftest: unchanged-tree gate runs on the machine as it is (default ${SELFTEST_DEFAULTS.quietRuns}, --full ${SELFTEST_DEFAULTS.full.quietRuns})`,
+  },
+  {
+    name: 'loaded-runs',
+    arg: 'N',
+    help: `selftest: unchanged-tree gate runs under a busy loop on every core (default ${SELFTEST_DEFAULTS.loadedRuns}, --full ${SELFTEST_DEFAULTS.full.loadedRuns})`,
+  },
+  { name: 'full', help: "selftest: the issue's proof (5 quiet + 5 loaded runs of every suite, all timing pairs)" },
+  { name: 'out', arg: 'DIR', help: 'selftest: scratch and report folder (default bench-out/gate/selftest)' },
+  { name: 'markdown', arg: 'FILE', help: 'where the markdown verdict goes (default bench-out/gate/verdict.md)' },
+  { name: 'json', arg: 'FILE', help: 'also write the verdicts as JSON' },
+  { name: 'allow-other-host', help: 'gate timing against a baseline from another host or boot (default: report only)' },
+  { name: 'fail-on-unknown', help: 'exit 1 on unknown verdicts too' },
+  { name: 'quiet', help: 'no progress lines' },
+  HELP_FLAG,
+] as const satisfies readonly Flag[];
 
-options
-  --suite deterministic,instructions,timing|all   which suites (check, baseline; default all)
-  --kernels js,wasm,native           kernels to measure (default all three; one that does not load is reported skipped,
-                                     or fails the gate when HNSWLAB_REQUIRE_KERNELS names it)
-  --strategies sequential,batched,…  strategies to measure (default all: ${ALL_STRATEGIES.join(', ')})
-  --only ID,...                      keep figures whose id contains one of these (e.g. strategy:batched,/js/); must match something
-  --baselines DIR                    baseline folder (default <repo>/bench/baselines)
-  --repeats N                        timing: interleaved repeats per process (default 5)
-  --processes N                      timing: fresh processes per pair (default 5)
-  --max-processes N                  timing: processes a pair may reach while unknown (default 9)
-  --runs N                           baseline: runs of every instruction cell (default 3; their spread sets the tolerance)
-  --valgrind CMD                     instructions: the valgrind command (default valgrind)
-  --jobs N                           instructions: cells under valgrind at once (default: cores, at most 4)
-  --quiet-runs N                     selftest: unchanged-tree gate runs on the machine as it is (default ${SELFTEST_DEFAULTS.quietRuns}, --full ${SELFTEST_DEFAULTS.full.quietRuns})
-  --loaded-runs N                    selftest: unchanged-tree gate runs under a busy loop on every core (default ${SELFTEST_DEFAULTS.loadedRuns}, --full ${SELFTEST_DEFAULTS.full.loadedRuns})
-  --full                             selftest: the issue's proof (5 quiet + 5 loaded runs of every suite, all timing pairs)
-  --out DIR                          selftest: scratch and report folder (default bench-out/gate/selftest)
-  --markdown FILE                    where the markdown verdict goes (default bench-out/gate/verdict.md)
-  --json FILE                        also write the verdicts as JSON
-  --allow-other-host                 gate timing against a baseline from another host or boot (default: report only)
-  --fail-on-unknown                  exit 1 on unknown verdicts too
-  --quiet                            no progress lines
-
-exit status: 0 pass, 1 fail, 2 usage error (an unknown kernel, strategy, suite or --only that matches nothing)`;
+const USAGE = formatHelp(
+  'hnswlab-gate <command> [options]',
+  [
+    { title: 'commands', rows: COMMANDS },
+    { title: 'options', rows: flagRows(GATE_FLAGS) },
+  ],
+  'Exit status: 0 pass, 1 fail, 2 usage error (an unknown kernel, strategy, suite or --only that matches nothing) or unreadable baseline.',
+);
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      suite: { type: 'string', default: 'all' },
-      kernels: { type: 'string', default: ALL_KERNELS.join(',') },
-      strategies: { type: 'string' },
-      only: { type: 'string' },
-      baselines: { type: 'string' },
-      repeats: { type: 'string', default: '5' },
-      processes: { type: 'string', default: '5' },
-      'max-processes': { type: 'string', default: '9' },
-      runs: { type: 'string', default: '3' },
-      valgrind: { type: 'string' },
-      jobs: { type: 'string' },
-      'quiet-runs': { type: 'string' },
-      'loaded-runs': { type: 'string' },
-      full: { type: 'boolean', default: false },
-      markdown: { type: 'string' },
-      json: { type: 'string' },
-      out: { type: 'string' },
-      'allow-other-host': { type: 'boolean', default: false },
-      'fail-on-unknown': { type: 'boolean', default: false },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const { values, positionals } = parseFlags(argv, GATE_FLAGS, true);
   const command = positionals[0];
   if (values.help || !command) {
-    console.log(USAGE);
+    process.stdout.write(USAGE);
     return command || values.help ? 0 : 2;
   }
-  if (!['check', 'baseline', 'selftest'].includes(command)) throw new UsageError(`unknown command '${command}'\n\n${USAGE}`);
+  if (!COMMANDS.some(([c]) => c === command))
+    throw new UsageError(`unknown command '${command}' (known: ${COMMANDS.map(([c]) => c).join(', ')})`);
   const log = values.quiet ? () => {} : (line: string) => console.error(`[gate] ${line}`);
-  const suites: Suite[] = values.suite === 'all' ? [...SUITES] : checkNames('suite', list(values.suite), SUITES).map((s) => s as Suite);
-  const kernels = checkNames('kernel', list(values.kernels), ALL_KERNELS);
-  const strategies = values.strategies ? checkNames('strategy', list(values.strategies), ALL_STRATEGIES) : undefined;
-  const only = values.only ? list(values.only) : undefined;
+  const suites: Suite[] = values.suite === 'all' ? [...SUITES] : checkNames('suite', names(values.suite), SUITES).map((s) => s as Suite);
+  const kernels = checkNames('kernel', names(values.kernels), KERNEL_NAMES);
+  const known = values.strategies ? await gateStrategies() : undefined;
+  const strategies = known
+    ? checkNames(
+        known.why ? `strategy (@hnswlab/strategies did not load: ${known.why})` : 'strategy',
+        names(values.strategies!),
+        known.names,
+      )
+    : undefined;
+  const only = values.only ? names(values.only) : undefined;
   const baselines = resolve(values.baselines ?? defaultBaselineDir());
   const repeats = int('repeats', values.repeats);
   const processes = int('processes', values.processes);
@@ -155,13 +168,6 @@ async function main(argv: string[]): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-function list(s: string): string[] {
-  return s
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
-}
-
 function int(name: string, s: string): number {
   const v = Number(s);
   if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${name} must be a positive integer, got '${s}'`);
@@ -174,12 +180,5 @@ function count(name: string, s: string): number {
   return v;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    // A usage error and a broken baseline both exit 2: the gate checked nothing, which is not a pass.
-    const usage = err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
-    console.error(`hnswlab-gate: ${err instanceof Error ? err.message : String(err)}${usage ? '\n(hnswlab-gate --help for usage)' : ''}`);
-    process.exit(2);
-  },
-);
+// A usage error and a broken baseline both exit 2: the gate checked nothing, which is not a pass.
+runCli('hnswlab-gate', () => main(process.argv.slice(2)), { failure: 2 });

@@ -1,21 +1,24 @@
 import { listStrategies } from '@hnswlab/core';
-import { KERNEL_MODULES, loadKernel, loadPeer, loadStrategies, PEER_NAMES } from '@hnswlab/harness';
+import { loadKernel, loadPeer, loadStrategies, PEER_NAMES } from '@hnswlab/harness';
 
 /** What can run on this machine, and why the rest cannot. */
 export interface Discovery {
   kernels: string[];
   strategies: string[];
   peers: ('hnswlib-node' | 'usearch')[];
-  /** `kernel:wasm`, `strategy:parallel`, `peer:hnswlib-node` → why it is missing. */
+  /** `kernel:wasm`, `strategy:@hnswlab/strategies`, `peer:hnswlib-node` → why it is missing. */
   missing: Map<string, string>;
 }
 
-/** Every kernel a gate run knows (the harness's short names); the js kernel always loads. */
-export const ALL_KERNELS: readonly string[] = Object.keys(KERNEL_MODULES);
-/** The strategies the timing suite pairs with sequential when they are registered. */
-export const KNOWN_STRATEGIES = ['batched', 'parallel', 'segmented', 'rounds'] as const;
-/** Every strategy the gate measures (for --strategies). */
-export const ALL_STRATEGIES: readonly string[] = ['sequential', ...KNOWN_STRATEGIES];
+/**
+ * Every strategy the gate measures, sequential first: the registry's (core's, and those of
+ * @hnswlab/strategies once it loads), so a newly registered strategy is gated without an edit here.
+ * `why` says why @hnswlab/strategies did not load.
+ */
+export async function gateStrategies(): Promise<{ names: string[]; why?: string }> {
+  const why = await loadStrategies();
+  return { names: ['sequential', ...listStrategies().filter((s) => s !== 'sequential')], why };
+}
 
 /** Try each asked-for kernel, the strategies package and the peers; a failure is kept with its reason, never dropped. */
 export async function discover(kernels: readonly string[]): Promise<Discovery> {
@@ -28,12 +31,10 @@ export async function discover(kernels: readonly string[]): Promise<Discovery> {
       found.missing.set(`kernel:${k}`, (err as Error).message.replace(/^unavailable: /, ''));
     }
   }
-  const why = await loadStrategies();
-  const registered = listStrategies();
-  for (const s of KNOWN_STRATEGIES) {
-    if (registered.includes(s)) found.strategies.push(s);
-    else found.missing.set(`strategy:${s}`, `strategy '${s}' is not registered${why ? ` (@hnswlab/strategies: ${why})` : ''}`);
-  }
+  // the timing suite pairs each strategy but sequential with sequential
+  const { names, why } = await gateStrategies();
+  found.strategies = names.filter((s) => s !== 'sequential');
+  if (why) found.missing.set('strategy:@hnswlab/strategies', `@hnswlab/strategies did not load: ${why}`);
   for (const p of PEER_NAMES) {
     try {
       await loadPeer(p);

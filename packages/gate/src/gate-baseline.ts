@@ -25,7 +25,7 @@ import { runInstructionSuite, type InstructionMeasurement } from './instruction-
 import { gateability } from './judge-timing.js';
 import { machineInfo } from './machine-info.js';
 import { armCodePath } from './measure.js';
-import { median } from './robust-stats.js';
+import { median } from '@hnswlab/lab-kit';
 import type { Suite } from './suite.js';
 import { measurePairProcesses, timingPairs } from './timing-suite.js';
 

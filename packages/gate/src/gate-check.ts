@@ -13,11 +13,10 @@ import { judgeTiming } from './judge-timing.js';
 import { describeMachine, machineInfo, otherHostReason, type MachineInfo } from './machine-info.js';
 import { armCodePath } from './measure.js';
 import { alarmLines, renderMarkdown, renderText, summarize } from './render-verdicts.js';
-import { median } from './robust-stats.js';
+import { median, UsageError } from '@hnswlab/lab-kit';
 import { activeSlowdowns, describeSlowdown } from './selftest-slowdown.js';
 import type { Suite } from './suite.js';
 import { measurePairProcess, measurePairProcesses, timingPairs, type TimingPair } from './timing-suite.js';
-import { UsageError } from './usage-error.js';
 import { gateFails, type VerdictRow } from './verdict.js';
 
 export interface CheckOptions {

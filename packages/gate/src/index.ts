@@ -1,6 +1,5 @@
 export { gateFails, type Verdict, type VerdictRow } from './verdict.js';
 export { SUITES, type Suite } from './suite.js';
-export { median, quantile, mad, robustSigma, medianStandardError } from './robust-stats.js';
 export { mannWhitneyU, normalCdf, type MannWhitneyResult } from './mann-whitney.js';
 export {
   BASELINE_VERSION,
@@ -79,7 +78,6 @@ export {
   judgeTiming,
   gateability,
   processLogMedians,
-  sampleSigma,
   tQuantile995,
   ALPHA,
   MAX_GATED_PROCESS_SIGMA,
@@ -99,9 +97,9 @@ export {
   type ArmIdentity,
 } from './selftest-slowdown.js';
 export { measureCell, timeArm, timeSegments, armUnavailable, armCodePath } from './measure.js';
-export { discover, ALL_KERNELS, ALL_STRATEGIES, KNOWN_STRATEGIES, type Discovery } from './discover.js';
+export { discover, gateStrategies, type Discovery } from './discover.js';
 export { REQUIRE_KERNELS_ENV, requiredKernels } from './require-kernels.js';
-export { UsageError, checkNames } from './usage-error.js';
+export { UsageError, checkNames } from '@hnswlab/lab-kit';
 export { runCheck, defaultJobs, selectInstructionCells, type CheckOptions, type CheckReport } from './gate-check.js';
 export {
   runBaseline,

@@ -1,7 +1,7 @@
 import type { TimingEntry, TimingProcess } from './baseline-file.js';
 import { describeContention } from './contention.js';
 import { mannWhitneyU } from './mann-whitney.js';
-import { median, medianStandardError } from './robust-stats.js';
+import { mean, median, medianStandardError, sampleSigma } from '@hnswlab/lab-kit';
 import type { Verdict } from './verdict.js';
 
 /** Significance level of the rank test over process medians (Pinpoint's). */
@@ -38,13 +38,6 @@ export function processLogMedians(processes: readonly TimingProcess[]): number[]
   return processes.filter((p) => p.ratios.length > 0).map((p) => median(p.ratios.map(Math.log)));
 }
 
-/** Sample standard deviation (n − 1); 0 for fewer than two values. */
-export function sampleSigma(xs: readonly number[]): number {
-  if (xs.length < 2) return 0;
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1));
-}
-
 // Two-sided 99% quantiles of Student's t, by degrees of freedom (1–30; beyond, the normal's 2.576).
 const T995 = [
   63.657, 9.925, 5.841, 4.604, 4.032, 3.707, 3.499, 3.355, 3.25, 3.169, 3.106, 3.055, 3.012, 2.977, 2.947, 2.921, 2.898, 2.878, 2.861,
@@ -74,7 +67,6 @@ export function judgeTiming(
 ): TimingJudgement {
   const x = processLogMedians(entry.processes);
   const y = processLogMedians(now);
-  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   const mx = mean(x);
   const my = mean(y);
   const delta = my - mx;

@@ -1,5 +1,4 @@
-import { ALL_KERNELS } from './discover.js';
-import { checkNames } from './usage-error.js';
+import { checkNames, KERNEL_NAMES } from '@hnswlab/lab-kit';
 
 /**
  * Set by CI (`.ci/run`: js,wasm,native) so that a kernel that cannot load fails the gate instead of
@@ -18,6 +17,6 @@ export function requiredKernels(env: NodeJS.ProcessEnv = process.env): string[] 
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
-    ALL_KERNELS,
+    KERNEL_NAMES,
   );
 }

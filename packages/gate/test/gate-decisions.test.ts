@@ -5,15 +5,14 @@ import {
   gateability,
   judgeTiming,
   tQuantile995,
-  mad,
   mannWhitneyU,
-  median,
   parseSlowdown,
   renderMarkdown,
   alarmLines,
   timingPairs,
   type VerdictRow,
 } from '@hnswlab/gate';
+import { mad, median } from '@hnswlab/lab-kit';
 
 // Seeded noise, so the statistics are tested on fixed samples.
 function noisy(seed: number, n: number, centre: number, spread: number): number[] {

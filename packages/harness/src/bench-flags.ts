@@ -1,16 +1,12 @@
 import { BOUNDARIES, listMetrics, STORES, type Boundary, type Metric, type VectorStore } from '@hnswlab/core';
+import { names, type Flag } from '@hnswlab/lab-kit';
 import { ALL_ROWS, splitDatasets } from './dataset-ids.js';
 import type { MatrixBlock } from './matrix.js';
 import { PEER_NAMES, type PeerName } from './peers/peer.js';
 import { UsageError } from './usage-error.js';
 
 /** One flag of `hnswlab bench`: its help line, and for flags that shape the matrix, how it sets a block. */
-export interface BenchFlag {
-  /** Without the dashes. */
-  readonly name: string;
-  /** The value's placeholder in the help (LIST, N, NAME); absent for a switch. */
-  readonly arg?: string;
-  readonly help: string;
+export interface BenchFlag extends Flag {
   /**
    * A grid flag names one axis of the cartesian product: given without --preset, the grid flags
    * describe one block that starts from the default preset's main block.
@@ -23,13 +19,7 @@ export interface BenchFlag {
 type ListKey = { [K in keyof MatrixBlock]-?: NonNullable<MatrixBlock[K]> extends string[] | number[] ? K : never }[keyof MatrixBlock];
 type NumberKey = { [K in keyof MatrixBlock]-?: MatrixBlock[K] extends number ? K : never }[keyof MatrixBlock];
 
-/** Comma-separated names, trimmed, empty parts dropped. */
-export function names(value: string): string[] {
-  return value
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
-}
+export { names };
 
 /** A whole number ≥ 0 with an optional k or M suffix (10k, 1M); `all` where `allowAll` (every row of a file). */
 export function count(value: string, flag: string, allowAll = false): number {

@@ -3,7 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
-import { findWorkspaceEntry } from './import-optional.js';
+import { fileURLToPath } from 'node:url';
+import { flagRows, formatHelp, parseFlags, runCli, type Flag } from '@hnswlab/lab-kit';
 import { dimCurves, scaleCurves } from './analyze.js';
 import { commandLine } from './bench-report.js';
 import { compareReports, comparisonMarkdown } from './compare-reports.js';
@@ -15,7 +16,7 @@ import { TRACK_FLAGS } from './tracks/track-args.js';
 import { headlineMarkdown } from './headline.js';
 import { checkStrategyNames } from './load-strategies.js';
 import { offlineBlocks } from './offline-blocks.js';
-import { parseBenchArgs, parseFlags } from './parse-bench-args.js';
+import { parseBenchArgs } from './parse-bench-args.js';
 import { PRESETS } from './presets.js';
 import { UsageError } from './usage-error.js';
 import { readReport } from './read-report.js';
@@ -34,30 +35,21 @@ const COMMANDS: ReadonlyArray<[string, string]> = [
   ['help', 'this text'],
 ];
 
-const OUT_FLAG = [{ name: 'out', arg: 'DIR', help: 'where the reports go (default bench-out)' }];
-
-function rows(entries: ReadonlyArray<readonly [string, string]>): string {
-  const width = Math.max(...entries.map(([a]) => a.length)) + 2;
-  return entries.map(([a, b]) => `  ${a.padEnd(width)}${b}`).join('\n');
-}
+const OUT_FLAG: Flag[] = [{ name: 'out', arg: 'DIR', help: 'where the reports go (default bench-out)' }];
 
 /** The one help text: usage, commands, bench options (from BENCH_FLAGS), presets (from PRESETS). */
 function helpText(): string {
-  return `hnswlab <command> [options]: the hnswlab benchmark harness
-
-commands
-${rows(COMMANDS)}
-
-bench options
-${rows([...BENCH_FLAGS, ...TRACK_FLAGS].map((f) => [`--${f.name}${'arg' in f && f.arg ? ` ${f.arg}` : ''}`, f.help] as const))}
-
-presets
-${rows(Object.entries(PRESETS).map(([n, p]) => [n, p.description] as const))}
-
-Reports: DIR/bench.json (schema: packages/harness/SCHEMA.md), DIR/bench.md (also on stdout), DIR/bench.html.
+  return formatHelp(
+    'hnswlab <command> [options]: the hnswlab benchmark harness',
+    [
+      { title: 'commands', rows: COMMANDS },
+      { title: 'bench options', rows: flagRows([...BENCH_FLAGS, ...TRACK_FLAGS]) },
+      { title: 'presets', rows: Object.entries(PRESETS).map(([n, p]) => [n, p.description] as const) },
+    ],
+    `Reports: DIR/bench.json (schema: packages/harness/SCHEMA.md), DIR/bench.md (also on stdout), DIR/bench.html.
 Caches (ground truth, GloVe, ann-benchmarks files in ann/, built indexes in index/): $HNSWLAB_CACHE or ~/.cache/hnswlab.
-Exit status: 0 done, 1 a cell failed, 2 a usage error (unknown flag, name or file).
-`;
+Exit status: 0 done, 1 a cell failed, 2 a usage error (unknown flag, name or file).`,
+  );
 }
 
 async function bench(argv: string[]): Promise<number> {
@@ -143,8 +135,14 @@ function headline(argv: string[]): number {
 
 // The kernel micro-benchmarks live in @hnswlab/kernel-bench; `hnswlab bench-kernels` forwards to its CLI.
 function benchKernels(argv: string[]): number {
-  const entry = findWorkspaceEntry('@hnswlab/kernel-bench');
-  if (!entry) throw new Error('bench-kernels needs the @hnswlab/kernel-bench package of the workspace');
+  let entry: string;
+  try {
+    entry = fileURLToPath(import.meta.resolve('@hnswlab/kernel-bench'));
+  } catch (err) {
+    throw new Error(`bench-kernels needs @hnswlab/kernel-bench (a dependency of the harness): ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
   const r = spawnSync(process.execPath, [join(dirname(entry), 'cli.js'), ...argv], { stdio: 'inherit' });
   return r.status ?? 1;
 }
@@ -178,12 +176,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    const usage = err instanceof UsageError;
-    const hint = usage ? '\n(hnswlab help lists the commands, flags and presets)' : '';
-    process.stderr.write(`hnswlab: ${err instanceof Error ? err.message : String(err)}${hint}\n`);
-    process.exit(usage ? 2 : 1);
-  },
-);
+runCli('hnswlab', () => main(process.argv.slice(2)));

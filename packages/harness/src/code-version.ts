@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findWorkspaceEntry } from './import-optional.js';
 
 const byRoot = new Map<string, string>();
 
@@ -30,11 +29,7 @@ function packageRoot(specifier: string): string | undefined {
   try {
     entry = specifier.startsWith('file:') ? fileURLToPath(specifier) : fileURLToPath(import.meta.resolve(specifier));
   } catch {
-    try {
-      entry = specifier.startsWith('@hnswlab/') ? findWorkspaceEntry(specifier) : undefined;
-    } catch {
-      entry = undefined;
-    }
+    entry = undefined;
   }
   for (let dir = entry && dirname(entry); dir;) {
     if (existsSync(join(dir, 'package.json'))) return dir;

@@ -1,23 +1,12 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DistanceKernel } from '@hnswlab/core';
+import { isKernelShortName, KERNEL_PACKAGES } from '@hnswlab/lab-kit';
 import { importOptional, ModuleUnavailableError } from './import-optional.js';
-
-/** The kernel packages behind the short names. */
-export const KERNEL_MODULES: Readonly<Record<string, string>> = {
-  js: '@hnswlab/kernels-js',
-  wasm: '@hnswlab/kernels-wasm',
-  native: '@hnswlab/kernels-native',
-};
 
 /** Whether `name` can name a kernel: a short name, 'best', or something shaped like a module specifier or path. */
 export function isKernelName(name: string): boolean {
-  return (
-    Object.hasOwn(KERNEL_MODULES, name) ||
-    name === 'best' ||
-    /^(\.{1,2}[\\/]|[\\/]|[a-zA-Z]:[\\/]|file:|@)/.test(name) ||
-    name.includes('/')
-  );
+  return isKernelShortName(name) || name === 'best' || /^(\.{1,2}[\\/]|[\\/]|[a-zA-Z]:[\\/]|file:|@)/.test(name) || name.includes('/');
 }
 
 /** A kernel that cannot be used here; `message` starts with "unavailable: " and says why. */
@@ -51,7 +40,11 @@ export function loadKernel(name: string): Promise<DistanceKernel> {
 
 async function create(name: string): Promise<DistanceKernel> {
   // A path is the user's, relative to where they run the command, not to this file.
-  const specifier = KERNEL_MODULES[name] ?? (/^\.{1,2}[\\/]|^\//.test(name) ? pathToFileURL(resolve(name)).href : name);
+  const specifier = isKernelShortName(name)
+    ? KERNEL_PACKAGES[name]
+    : /^\.{1,2}[\\/]|^\//.test(name)
+      ? pathToFileURL(resolve(name)).href
+      : name;
   let mod: { createKernel?: (options?: unknown) => Promise<DistanceKernel> | DistanceKernel };
   try {
     mod = await importOptional(specifier);

@@ -1,3 +1,4 @@
+import { quantileNearestRank } from '@hnswlab/lab-kit';
 import { recallByDistance } from '@hnswlab/datasets';
 import type { SearchPoint } from './cell-result.js';
 import type { GroundTruth } from './ground-truth.js';
@@ -72,8 +73,8 @@ export function measureSearch(
       ef,
       recall: recall / nq,
       qps: nq / (best / 1000),
-      p50Ms: quantile(lat, 0.5),
-      p99Ms: quantile(lat, 0.99),
+      p50Ms: quantileNearestRank(lat, 0.5),
+      p99Ms: quantileNearestRank(lat, 0.99),
       meanMs: sum / lat.length,
       distanceEvalsPerQuery: evals0 === undefined || evals1 === undefined ? null : (evals1 - evals0) / nq,
       kernelCallsPerQuery: calls0 === undefined || calls1 === undefined ? null : (calls1 - calls0) / nq,
@@ -81,10 +82,4 @@ export function measureSearch(
     });
   }
   return points;
-}
-
-/** The q-quantile of sorted values (nearest rank). */
-export function quantile(sorted: ArrayLike<number>, q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }

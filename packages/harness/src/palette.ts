@@ -1,4 +1,6 @@
 import { STORES, type VectorStore } from '@hnswlab/core';
+import { KERNEL_NAMES } from '@hnswlab/lab-kit';
+
 // Colours and marker shapes of the HTML report. Okabe & Ito's palette ("Color Universal Design",
 // 2008) stays distinguishable under the common colour-vision deficiencies; every series also gets
 // a marker shape, so no chart depends on colour alone. Yellow (#F0E442) is left out: it vanishes on white.
@@ -15,7 +17,7 @@ export const PEER_COLOR = '#555555';
 
 // Fixed slots for the names the lab ships, so a strategy (or kernel) has one colour in every panel and every report.
 const STRATEGY_SLOTS = ['sequential', 'batched', 'parallel', 'segmented', 'rounds'];
-const KERNEL_SLOTS = ['js', 'wasm', 'native'];
+const KERNEL_SLOTS: readonly string[] = KERNEL_NAMES;
 
 function slot(name: string, fixed: readonly string[], seen: string[]): number {
   const i = fixed.indexOf(name);

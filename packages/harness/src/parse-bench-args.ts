@@ -1,7 +1,8 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '@hnswlab/lab-kit';
 import { BENCH_FLAGS } from './bench-flags.js';
 import { ALL_ROWS, annDownloadHint, naturalMetric, resolveDatasetId } from './dataset-ids.js';
-import { isKernelName, KERNEL_MODULES } from './load-kernel.js';
+import { KERNEL_NAMES } from '@hnswlab/lab-kit';
+import { isKernelName } from './load-kernel.js';
 import type { MatrixBlock } from './matrix.js';
 import { GRID_TEMPLATE, PRESETS } from './presets.js';
 import { UsageError } from './usage-error.js';
@@ -26,40 +27,6 @@ export interface BenchArgs {
   notes: string[];
   /** Serving tracks to run after the matrix (`--track`); with --track and no --preset, `blocks` is empty. */
   tracks: TrackSpec[];
-}
-
-/**
- * The parseArgs options of a flag table: every flag with a value is a string that may repeat
- * (`--datasets a --datasets b` is `--datasets a,b`), every switch a boolean.
- */
-export function parseArgsOptions(flags: ReadonlyArray<{ name: string; arg?: string }>) {
-  return Object.fromEntries(
-    flags.map((f) => [f.name, f.arg ? ({ type: 'string', multiple: true } as const) : ({ type: 'boolean' } as const)]),
-  );
-}
-
-/** parseArgs over `argv` with the table's flags; a bad command line is a UsageError. */
-export function parseFlags(
-  argv: readonly string[],
-  flags: ReadonlyArray<{ name: string; arg?: string }>,
-  positionals = false,
-): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
-  let parsed;
-  try {
-    // pnpm forwards a `--` of its own; it ends nothing here
-    parsed = parseArgs({
-      args: argv.filter((a) => a !== '--'),
-      options: parseArgsOptions(flags),
-      allowPositionals: positionals,
-      strict: true,
-    });
-  } catch (err) {
-    const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
-    throw new UsageError(msg.replace(/^Unknown option '(--?[^']+)'.*$/s, 'unknown flag $1'));
-  }
-  const values: Record<string, string | boolean | undefined> = {};
-  for (const [k, v] of Object.entries(parsed.values)) values[k] = Array.isArray(v) ? v.join(',') : (v as boolean | undefined);
-  return { values, positionals: parsed.positionals };
 }
 
 /**
@@ -125,7 +92,7 @@ function checkBlock(b: MatrixBlock): void {
   for (const k of b.kernels)
     if (!isKernelName(k))
       throw new UsageError(
-        `unknown kernel '${k}' (known: ${[...Object.keys(KERNEL_MODULES), 'best'].join(', ')}, or a module specifier such as ./my-kernel.js or @scope/kernel)`,
+        `unknown kernel '${k}' (known: ${[...KERNEL_NAMES, 'best'].join(', ')}, or a module specifier such as ./my-kernel.js or @scope/kernel)`,
       );
   for (const d of b.datasets) {
     const synthetic = d === 'clustered' || d === 'uniform';

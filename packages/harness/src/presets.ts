@@ -1,10 +1,11 @@
+import { KERNEL_NAMES } from '@hnswlab/lab-kit';
 import { ALL_ROWS, ANN_DATASETS } from './dataset-ids.js';
 import type { MatrixBlock } from './matrix.js';
 
 const EF = [10, 16, 32, 64, 128, 256];
 const EF_REAL = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256];
 const ALL_STRATEGIES = ['sequential', 'batched', 'parallel', 'segmented', 'rounds'];
-const KERNELS = ['js', 'wasm', 'native'];
+const KERNELS: string[] = [...KERNEL_NAMES];
 
 const base: Omit<MatrixBlock, 'name' | 'kernels' | 'strategies' | 'datasets' | 'sizes' | 'dims'> = {
   threads: [2],

@@ -33,7 +33,7 @@ import { LOOP_RESOLUTION_MS, measureLoopDelay, perTurn } from './loop-delay.js';
 import { machineInfo } from './bench-report.js';
 import { peakRss, resetPeakRss } from './peak-rss.js';
 import { measureSearch } from './measure-search.js';
-import { median } from './median.js';
+import { median } from '@hnswlab/lab-kit';
 import { referenceEf } from './figures.js';
 import { prepareData, type PreparedData } from './prepare-data.js';
 

@@ -8,7 +8,7 @@ import { forceGc } from './force-gc.js';
 import { diskWriteSeconds, readFileSeconds } from './file-io-rates.js';
 import { LOOP_RESOLUTION_MS, measureLoopDelay, perTurn } from './loop-delay.js';
 import { measureSearch } from './measure-search.js';
-import { median } from './median.js';
+import { median } from '@hnswlab/lab-kit';
 import { loadPeer } from './peers/load-peer.js';
 import type { PeerName } from './peers/peer.js';
 import { prepareData } from './prepare-data.js';

@@ -1,7 +1,2 @@
-/** A command line the harness cannot run as given: the CLI prints the message and exits 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+// One UsageError for every lab CLI, so each exits 2 on it the same way.
+export { UsageError } from '@hnswlab/lab-kit';

@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runCli } from '@hnswlab/lab-kit';
 import { formatMarkdown } from './format-markdown.js';
 import { parseCli } from './parse-cli.js';
 import { runKernelBench } from './run-kernel-bench.js';
 
-async function main(): Promise<void> {
-  // `pnpm bench:kernels -- --quick` forwards the `--` itself.
-  const parsed = parseCli(process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')));
+async function main(): Promise<number> {
+  // parseFlags drops the `--` that `pnpm bench:kernels -- --quick` forwards
+  const parsed = parseCli(process.argv.slice(2));
   if ('help' in parsed) {
-    console.log(parsed.help);
-    return;
+    process.stdout.write(parsed.help);
+    return 0;
   }
   const started = Date.now();
   const report = await runKernelBench({ ...parsed.options, log: (line) => process.stderr.write(`${line}\n`) });
@@ -19,9 +20,7 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   console.log(formatMarkdown(report));
   console.log(`\nJSON: ${file} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  return 0;
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exitCode = 1;
-});
+runCli('hnswlab-kernel-bench', main, { exit: false });

@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchCase } from './bench-case.js';
-import { median, summarise, type Statistic } from './stats.js';
+import { median } from '@hnswlab/lab-kit';
+import { summarise, type Statistic } from './stats.js';
 
 const SOURCE = fileURLToPath(new URL('../native/reference.cc', import.meta.url));
 const BUILD_DIR = fileURLToPath(new URL('../build', import.meta.url));

@@ -1,11 +1,10 @@
 export { caseData, flopsPerDistance, inputChecksum, type BenchCase, type CaseData } from './bench-case.js';
 export { compileReference, runReference, REFERENCE_FLAGS, type CompiledReference, type ReferenceTiming } from './cpp-reference.js';
 export { formatMarkdown } from './format-markdown.js';
-export { KERNEL_PACKAGES, loadKernel, type KernelKey, type LoadedKernel } from './load-kernels.js';
+export { loadKernel, type LoadedKernel } from './load-kernels.js';
 export { Mulberry32 } from './mulberry32.js';
 export {
   ALL_DIMS,
-  ALL_KERNELS,
   ALL_METRICS,
   ALL_SIZES,
   FULL_OPTIONS,
@@ -20,5 +19,5 @@ export {
   type TargetCheck,
 } from './run-kernel-bench.js';
 export { HELP, parseCli } from './parse-cli.js';
-export { median, spreadPercent, summarise, type Statistic } from './stats.js';
+export { summarise, type Statistic } from './stats.js';
 export { timeKernel, type KernelTiming, type TimingOptions } from './time-kernel.js';

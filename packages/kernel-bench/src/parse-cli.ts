@@ -1,69 +1,62 @@
 import type { Metric } from '@hnswlab/core/contracts';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { KERNEL_PACKAGES, type KernelKey } from './load-kernels.js';
+import {
+  flagRows,
+  formatHelp,
+  HELP_FLAG,
+  isKernelShortName,
+  KERNEL_NAMES,
+  names,
+  parseFlags,
+  UsageError,
+  type Flag,
+} from '@hnswlab/lab-kit';
 import { ALL_METRICS, FULL_OPTIONS, QUICK_OPTIONS, type KernelBenchOptions } from './run-kernel-bench.js';
 
-export const HELP = `hnswlab-kernel-bench: time every kernel's batched distance call against a plain C++ loop.
+/** The bench's flags, described once: parsing and the help both come from here. */
+const FLAGS = [
+  { name: 'kernels', arg: 'LIST', help: `${KERNEL_NAMES.join(',')} (default: all; a kernel that cannot load is skipped with its reason)` },
+  { name: 'metrics', arg: 'LIST', help: `${ALL_METRICS.join(',')} (default: all)` },
+  { name: 'dims', arg: 'LIST', help: `default ${FULL_OPTIONS.dims.join(',')}` },
+  { name: 'sizes', arg: 'LIST', help: `stored vectors per call, default ${FULL_OPTIONS.sizes.join(',')}` },
+  { name: 'quick', help: 'CI size: dims 128,768, metrics l2,ip, short timings (well under a minute)' },
+  { name: 'max-time', arg: 'S', help: 'benchmark.js seconds per case (default 0.25, quick 0.08)' },
+  { name: 'statistic', arg: 'S', help: 'min (default) or median of the samples, for kernels and reference alike' },
+  { name: 'no-reference', help: 'skip the C++ reference (no g++ needed; no ratios)' },
+  { name: 'out', arg: 'DIR', help: 'where the JSON goes: DIR/kernels-<timestamp>.json', default: 'bench-out' },
+  HELP_FLAG,
+] as const satisfies readonly Flag[];
 
-  --kernels LIST    js,wasm,native (default: all; a kernel that cannot load is skipped with its reason)
-  --metrics LIST    l2,ip,cosine (default: all)
-  --dims LIST       default 32,64,128,256,384,512,768,1024,1536
-  --sizes LIST      stored vectors per call, default 32,1024
-  --quick           CI size: dims 128,768, metrics l2,ip, short timings (well under a minute)
-  --max-time S      benchmark.js seconds per case (default 0.25, quick 0.08)
-  --statistic S     min (default) or median of the samples, for kernels and reference alike
-  --no-reference    skip the C++ reference (no g++ needed; no ratios)
-  --out DIR         where the JSON goes (default ./bench-out): DIR/kernels-<timestamp>.json
-  --help
+export const HELP = formatHelp(
+  "hnswlab-kernel-bench [options]: time every kernel's batched distance call against a plain C++ loop",
+  [{ title: 'options', rows: flagRows(FLAGS) }],
+  'Markdown goes to stdout, progress to stderr. Exit status: 0 done, 1 failed, 2 a usage error.',
+);
 
-Markdown goes to stdout, progress to stderr.`;
-
-/** The CLI arguments as bench options (throws a readable error on a bad value), or the help text. */
+/** The CLI arguments as bench options (a bad value is a UsageError), or the help text. */
 export function parseCli(argv: string[]): { options: KernelBenchOptions; outDir: string } | { help: string } {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      kernels: { type: 'string' },
-      metrics: { type: 'string' },
-      dims: { type: 'string' },
-      sizes: { type: 'string' },
-      quick: { type: 'boolean', default: false },
-      'max-time': { type: 'string' },
-      'no-reference': { type: 'boolean', default: false },
-      statistic: { type: 'string' },
-      out: { type: 'string', default: 'bench-out' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
+  const { values } = parseFlags(argv, FLAGS);
   if (values.help) return { help: HELP };
   const base = values.quick ? QUICK_OPTIONS : FULL_OPTIONS;
-  const list = (v: string | undefined) =>
-    v === undefined
-      ? undefined
-      : v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean);
+  const list = (v: string | undefined) => (v === undefined ? undefined : names(v));
   const ints = (name: string, v: string | undefined) =>
     list(v)?.map((s) => {
       const n = Number(s);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: '${s}' is not a positive integer`);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name}: '${s}' is not a positive integer`);
       return n;
     });
   const kernels = list(values.kernels)?.map((k) => {
-    if (!(k in KERNEL_PACKAGES)) throw new Error(`--kernels: unknown kernel '${k}' (known: ${Object.keys(KERNEL_PACKAGES).join(', ')})`);
-    return k as KernelKey;
+    if (!isKernelShortName(k)) throw new UsageError(`--kernels: unknown kernel '${k}' (known: ${KERNEL_NAMES.join(', ')})`);
+    return k;
   });
   const metrics = list(values.metrics)?.map((m) => {
-    if (!ALL_METRICS.includes(m as Metric)) throw new Error(`--metrics: unknown metric '${m}' (known: ${ALL_METRICS.join(', ')})`);
+    if (!ALL_METRICS.includes(m as Metric)) throw new UsageError(`--metrics: unknown metric '${m}' (known: ${ALL_METRICS.join(', ')})`);
     return m as Metric;
   });
   const maxTime = values['max-time'] === undefined ? base.maxTime : Number(values['max-time']);
-  if (!(maxTime > 0)) throw new Error(`--max-time: '${values['max-time']}' is not a positive number of seconds`);
+  if (!(maxTime > 0)) throw new UsageError(`--max-time: '${values['max-time']}' is not a positive number of seconds`);
   const statistic = values.statistic ?? base.statistic;
-  if (statistic !== 'min' && statistic !== 'median') throw new Error(`--statistic: '${statistic}' is not min or median`);
+  if (statistic !== 'min' && statistic !== 'median') throw new UsageError(`--statistic: '${statistic}' is not min or median`);
   return {
     options: {
       ...base,

@@ -1,9 +1,10 @@
 import type { DistanceKernel, Metric } from '@hnswlab/core/contracts';
 import { listMetrics } from '@hnswlab/core';
+import { KERNEL_NAMES, type KernelName } from '@hnswlab/lab-kit';
 import { cpus, loadavg } from 'node:os';
 import { caseData, flopsPerDistance, inputChecksum, type BenchCase } from './bench-case.js';
 import { compileReference, runReference, type CompiledReference, type ReferenceTiming } from './cpp-reference.js';
-import { loadKernel, type KernelKey } from './load-kernels.js';
+import { loadKernel } from './load-kernels.js';
 import { type Statistic } from './stats.js';
 import { timeKernel } from './time-kernel.js';
 
@@ -11,14 +12,13 @@ export const ALL_DIMS = [32, 64, 128, 256, 384, 512, 768, 1024, 1536];
 /** Every registered metric (@hnswlab/core's list). */
 export const ALL_METRICS: Metric[] = listMetrics();
 export const ALL_SIZES = [32, 1024];
-export const ALL_KERNELS: KernelKey[] = ['js', 'wasm', 'native'];
 
 /** What each kernel should reach against the C++ reference at dim ≥ {@link TARGET_MIN_DIM} (issue 3). */
-export const TARGETS: Record<KernelKey, number> = { native: 0.9, wasm: 0.5, js: 0.25 };
+export const TARGETS: Record<KernelName, number> = { native: 0.9, wasm: 0.5, js: 0.25 };
 export const TARGET_MIN_DIM = 128;
 
 export interface KernelBenchOptions {
-  readonly kernels: readonly KernelKey[];
+  readonly kernels: readonly KernelName[];
   readonly metrics: readonly Metric[];
   readonly dims: readonly number[];
   /** Stored vectors per batched call. */
@@ -40,7 +40,7 @@ export interface KernelBenchOptions {
 }
 
 export const FULL_OPTIONS: KernelBenchOptions = {
-  kernels: ALL_KERNELS,
+  kernels: KERNEL_NAMES,
   metrics: ALL_METRICS,
   dims: ALL_DIMS,
   sizes: ALL_SIZES,
@@ -65,7 +65,7 @@ export const QUICK_OPTIONS: KernelBenchOptions = {
 
 export interface BenchCell extends BenchCase {
   readonly kernel: string;
-  readonly key: KernelKey;
+  readonly key: KernelName;
   readonly nsPerCall: number;
   readonly nsPerDistance: number;
   readonly gflops: number;
@@ -83,7 +83,7 @@ export interface ReferenceCell extends ReferenceTiming {
 }
 
 export interface TargetCheck {
-  readonly key: KernelKey;
+  readonly key: KernelName;
   readonly kernel: string;
   readonly minRatio: number;
   readonly cells: number;
@@ -120,7 +120,7 @@ export async function runKernelBench(options: KernelBenchOptions): Promise<Kerne
   for (const metric of options.metrics) for (const dim of options.dims) for (const n of options.sizes) cases.push({ metric, dim, n });
 
   const skipped: KernelBenchReport['skipped'] = [];
-  const loaded: Array<{ key: KernelKey; kernel: DistanceKernel }> = [];
+  const loaded: Array<{ key: KernelName; kernel: DistanceKernel }> = [];
   for (const k of options.kernels) {
     const l = await loadKernel(k);
     if (l.kernel) {

@@ -1,7 +1,8 @@
 import type { DistanceKernel } from '@hnswlab/core/contracts';
 import Benchmark from 'benchmark';
 import type { BenchCase, CaseData } from './bench-case.js';
-import { median, summarise, type Statistic } from './stats.js';
+import { median } from '@hnswlab/lab-kit';
+import { summarise, type Statistic } from './stats.js';
 
 export interface KernelTiming extends BenchCase {
   readonly kernel: string;

@@ -1,0 +1,3 @@
+export * from './stats.js';
+export * from './kernels.js';
+export * from './cli.js';
