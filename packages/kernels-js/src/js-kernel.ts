@@ -1,27 +1,32 @@
 import type { DistanceKernel, KernelDescriptor, SpaceHandle, SpaceOptions, VectorSpace } from '@hnswlab/core/contracts';
 import type { CodeSpaceHandle } from './code-space.js';
-import { DotProbe, L2Probe } from './scalar-probes.js';
-import { SharedF32Space, type ProbeFactory } from './shared-f32-space.js';
+import { jsMetrics, probeFactory } from './metric-probes.js';
+import { SharedF32Space } from './shared-f32-space.js';
 import { B1Space } from './store-b1.js';
 import { F16Space } from './store-f16.js';
 import { I8Space } from './store-i8.js';
 
-const makeL2: ProbeFactory = (space, maxBatch) => new L2Probe(space, maxBatch);
-const makeDot: ProbeFactory = (space, maxBatch) => new DotProbe(space, maxBatch);
+/** The metrics the quantised stores compute (their probes are written per formula). */
+const CODE_METRICS: readonly string[] = ['l2', 'ip', 'cosine'];
 
 /** The scalar kernel: plain JavaScript over a SharedArrayBuffer store; the reference of every store. */
 export class JsKernel implements DistanceKernel {
   readonly name = 'js';
-  readonly metrics = ['l2', 'ip', 'cosine'] as const;
+  /** Every metric with a probe factory (metric-probes.ts): the three built in and any registered since. */
+  get metrics(): string[] {
+    return jsMetrics();
+  }
   /** No fused traversal: the JavaScript core is the traversal. */
   readonly boundaries = ['pair', 'node'] as const;
   readonly stores = ['f32', 'f16', 'i8', 'b1'] as const;
   readonly descriptor: KernelDescriptor = { module: new URL('./index.js', import.meta.url).href };
 
   createSpace({ dim, metric, capacity, store = 'f32', keepFullPrecision, quantiser }: SpaceOptions): VectorSpace {
+    if (store !== 'f32' && !CODE_METRICS.includes(metric))
+      throw new RangeError(`the js kernel's ${store} store computes ${CODE_METRICS.join(', ')}, not '${metric}'`);
     switch (store) {
       case 'f32':
-        return new SharedF32Space(this.name, dim, metric, capacity, metric === 'l2' ? makeL2 : makeDot);
+        return new SharedF32Space(this.name, dim, metric, capacity, probeFactory(metric));
       case 'f16':
         if (quantiser) throw new RangeError('the f16 store takes no quantiser');
         return new F16Space(this.name, dim, metric, capacity, keepFullPrecision ?? false);
@@ -47,6 +52,6 @@ export class JsKernel implements DistanceKernel {
     if (!(handle.buffer instanceof SharedArrayBuffer))
       throw new Error(`the js kernel cannot attach a space made by kernel '${handle.kernel}'`);
     const attached = { buffer: handle.buffer, byteOffset: Number(handle.byteOffset ?? 0), capacity };
-    return new SharedF32Space(this.name, dim, metric, capacity, metric === 'l2' ? makeL2 : makeDot, { attached });
+    return new SharedF32Space(this.name, dim, metric, capacity, probeFactory(metric), { attached });
   }
 }

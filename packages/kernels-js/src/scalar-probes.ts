@@ -11,7 +11,8 @@ export interface F32Rows {
 // Two monomorphic probes, one per formula, so the hot loop never branches on the metric.
 // Sums run in float64 (JS numbers) with four accumulators, unrolled by four.
 
-abstract class ScalarProbe implements StoreProbe {
+/** A metric of the js kernel is a subclass with its formula in distance() (see metric-probes.ts). */
+export abstract class ScalarProbe implements StoreProbe {
   data: Float32Array;
   ids: Int32Array;
   out: Float32Array;
