@@ -9,7 +9,7 @@ export function indexOptions(
   spec: Pick<CellSpec, 'metric' | 'M' | 'efConstruction' | 'seed'> & Partial<Pick<CellSpec, 'store' | 'keepFullPrecision'>>,
   dim: number,
   kernel: DistanceKernel,
-  boundary: Boundary,
+  boundary: Boundary | undefined,
 ): HnswIndexOptions {
   return {
     dim,
@@ -18,7 +18,7 @@ export function indexOptions(
     efConstruction: spec.efConstruction,
     kernel,
     seed: spec.seed,
-    boundary,
+    ...(boundary && { boundary }),
     ...(spec.store && { store: spec.store }),
     ...(spec.keepFullPrecision !== undefined && { keepFullPrecision: spec.keepFullPrecision }),
   };

@@ -119,7 +119,9 @@ export async function runCell(
       kernelName: kernel.name,
       reason: `unavailable: the ${kernel.name} kernel does not support boundary '${spec.boundary}' (it supports ${supported.join(', ')})`,
     });
-  const boundary: Boundary = spec.boundary ?? supported[supported.length - 1];
+  // Without spec.boundary an f32 cell runs at the kernel's fastest; a quantised store's default is the
+  // core's (its space may not fuse traversal: the index then says 'node').
+  const boundary: Boundary | undefined = spec.boundary ?? (spec.store && spec.store !== 'f32' ? undefined : supported[supported.length - 1]);
   const stores = kernel.stores ?? ['f32'];
   if (spec.store && !stores.includes(spec.store))
     return done({
@@ -147,7 +149,7 @@ export async function runCell(
       kernel: spec.kernel,
       kernelName: kernel.name,
       strategy: spec.strategy,
-      boundary,
+      boundary: boundary ?? 'default',
       M: spec.M,
       efConstruction: spec.efConstruction,
       seed: spec.seed,
