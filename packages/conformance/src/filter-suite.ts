@@ -18,8 +18,9 @@ function idBits<T extends Uint8Array | Uint32Array>(make: new (length: number) =
 }
 
 /**
- * Filters of several selectivities and every form the index takes, none selective enough for the
- * exact scan (each search below asserts it ran in the graph): a random half as a Set, a random
+ * Filters of several selectivities and every form the index takes, searched in the graph
+ * (`filterMode: 'graph'`: this suite tests the traversal's filtering, not the choice of a scan; each
+ * search asserts it walked): a random half as a Set, a random
  * quarter as a Uint8Array bitset, the ids whose first coordinate is high (correlated with the data's
  * clusters, about 30%) as a Uint32Array bitset, and every fifth id as a SearchFilter (one compiled
  * filter for every query: the wasm kernel's no-copy path).
@@ -56,7 +57,7 @@ function filteredAnswers(index: HnswIndex, data: VectorSet, filters: Array<[stri
   const before = index.stats().distanceEvals;
   const out: unknown[] = [];
   const ask = (name: string, filter: FilterInput, q: number) => {
-    const r = index.search(data.queries.subarray(q * dim, (q + 1) * dim), k, { ef, filter });
+    const r = index.search(data.queries.subarray(q * dim, (q + 1) * dim), k, { ef, filter, filterMode: 'graph' });
     expect(r.exact, `${name}: searched in the graph, not scanned`).toBe(false);
     out.push([name, q, Array.from(r.ids), Array.from(r.distances)]);
   };
@@ -71,7 +72,7 @@ async function batchAnswers(index: HnswIndex, data: VectorSet, filters: Array<[s
   const before = index.stats().distanceEvals;
   const out: unknown[] = [];
   for (const [name, filter] of filters) {
-    const r = await index.searchBatch(data.queries, k, { ef, filter, threads });
+    const r = await index.searchBatch(data.queries, k, { ef, filter, threads, filterMode: 'graph' });
     expect(r.exact, name).toBeUndefined();
     out.push([name, Array.from(r.ids), Array.from(r.distances), Array.from(r.counts)]);
   }
@@ -146,7 +147,7 @@ export function filterSuite(label: string, load: Promise<KernelLoad>): void {
         const q = (i: number) => data.queries.subarray(i * dim, (i + 1) * dim);
         const ask = () =>
           Array.from({ length: 6 }, (_, i) => {
-            const r = index.search(q(i), k, { ef, filter: even });
+            const r = index.search(q(i), k, { ef, filter: even, filterMode: 'graph' });
             expect(r.exact, 'searched in the graph').toBe(false);
             return [Array.from(r.ids), Array.from(r.distances)];
           });
@@ -197,7 +198,7 @@ export function filterSuite(label: string, load: Promise<KernelLoad>): void {
       };
       const nodeSearch = (filter: FilterInput | undefined, q: number) => {
         const before = node.stats().distanceEvals;
-        const r = node.search(data.queries.subarray(q * dim, (q + 1) * dim), k, { ef, filter });
+        const r = node.search(data.queries.subarray(q * dim, (q + 1) * dim), k, { ef, filter, filterMode: 'graph' });
         expect(r.exact ?? false).toBe(false);
         return { ids: Array.from(r.ids), distances: Array.from(r.distances), evals: node.stats().distanceEvals - before };
       };

@@ -121,7 +121,8 @@ export async function runCell(
     });
   // Without spec.boundary an f32 cell runs at the kernel's fastest; a quantised store's default is the
   // core's (its space may not fuse traversal: the index then says 'node').
-  const boundary: Boundary | undefined = spec.boundary ?? (spec.store && spec.store !== 'f32' ? undefined : supported[supported.length - 1]);
+  const boundary: Boundary | undefined =
+    spec.boundary ?? (spec.store && spec.store !== 'f32' ? undefined : supported[supported.length - 1]);
   const stores = kernel.stores ?? ['f32'];
   if (spec.store && !stores.includes(spec.store))
     return done({

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { IndexState } from '../index-state.js';
 import { H_COUNT, H_DELETED, H_ENTRY, H_MAX_LEVEL, H_UPPER_USED } from '../layout.js';
@@ -123,7 +124,8 @@ export function serializeIndex(s: IndexState): Uint8Array {
 /**
  * Write the file crash-safely: into a temporary file beside `path`, flushed to disk, then renamed
  * over `path` (an atomic replace on POSIX file systems). A failure leaves `path` as it was and
- * removes the temporary file. Sections are written straight from the index's memory.
+ * removes the temporary file. Sections are written straight from the index's memory. The directory
+ * is flushed after the rename, so the new name survives a power cut too.
  */
 export async function saveIndex(s: IndexState, path: string): Promise<{ bytes: number }> {
   const sections = sectionsOf(s);
@@ -148,5 +150,24 @@ export async function saveIndex(s: IndexState, path: string): Promise<{ bytes: n
     await rm(temp, { force: true });
     throw err;
   }
+  await syncDirectory(dirname(path));
   return { bytes: total };
+}
+
+/** fsync a directory (the rename's entry); where directories cannot be opened for that (Windows), skip. */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    await handle.sync();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'EPERM' && code !== 'EISDIR' && code !== 'EBADF') throw err;
+  } finally {
+    await handle.close();
+  }
 }
