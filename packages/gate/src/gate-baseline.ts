@@ -52,11 +52,13 @@ export interface BaselineOptions {
 export const THREADED_RUNS = 5;
 
 /**
- * Instruction tolerances: never below the floor (what another checkout path, environment size or an
- * address-dependent hash collision can move; measured ~0.01% here), widened to a multiple of the
- * measured repeat spread. A figure whose runs spread more than MAX is reported, not gated.
+ * Instruction tolerances: never below the floor, widened to a multiple of the measured repeat spread.
+ * The floor is what the machine's load can still move: js and native cells repeat within 0.07% busy or
+ * quiet, but the wasm insert cell counted 187.5–187.6 thousand instructions on a busy machine against
+ * 188.0 thousand on a quiet one (−0.20 to −0.30%, same code): a 0.2% floor cried wolf there under load.
+ * A figure whose runs spread more than MAX is reported, not gated.
  */
-export const INSTRUCTION_TOLERANCE = { floor: 0.002, spreadMultiple: 10, maxGatedSpread: 0.005 } as const;
+export const INSTRUCTION_TOLERANCE = { floor: 0.005, spreadMultiple: 10, maxGatedSpread: 0.005 } as const;
 
 const DETERMINISTIC_NOTES =
   'Work counters of seeded builds, per kernel code path. Single-thread builds (and the deterministic `rounds`) repeat exactly, so `hnswlab-gate check` fails on any change beyond each figure’s tolerance; threaded builds keep their baseline runs and a tolerance widened to cover them. The checksum refuses hand edits: a PR that changes the counters on purpose re-runs `pnpm bench:baseline --suite deterministic` and commits this file with the reason in the PR.';

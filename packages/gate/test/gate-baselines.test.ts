@@ -172,7 +172,7 @@ describe('instruction verdicts', () => {
   });
 
   it('derives the tolerance from the spread, never below the floor', () => {
-    expect(instructionFigure([1000, 1000]).tolerance.relative).toBe(0.002);
+    expect(instructionFigure([1000, 1000]).tolerance.relative).toBe(0.005);
     expect(instructionFigure([1000, 1001]).tolerance.relative).toBeCloseTo(0.01, 3);
   });
 });
