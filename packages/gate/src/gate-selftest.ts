@@ -163,9 +163,17 @@ export async function runSelftest(o: SelftestOptions): Promise<SelftestReport> {
     log(`self-test: load generator on (${load.processes} busy loops)`);
     for (let i = 1; i <= o.loadedRuns; i++) await unchanged('loaded', i);
     cases.push(
-      ...(await runCase(ctx, 'loaded-evals-1', 'sensitivity', 'loaded', ['deterministic'], ['--kernels', 'js'], 'evals:1', [
-        { key: 'deterministic:distanceEvalsPerInsert', required: true },
-      ])),
+      // Planted in the gate's child process only: worker strategies insert in threads it does not reach.
+      ...(await runCase(
+        ctx,
+        'loaded-evals-1',
+        'sensitivity',
+        'loaded',
+        ['deterministic'],
+        ['--kernels', 'js', '--strategies', 'sequential,batched'],
+        'evals:1',
+        [{ key: 'deterministic:distanceEvalsPerInsert', required: true }],
+      )),
     );
     if (instructionsReady) {
       for (const p of s.sweep) {
