@@ -111,11 +111,14 @@ export {
 } from './gate-baseline.js';
 export {
   runSelftest,
+  judgePlantedCase,
   SELFTEST_DEFAULTS,
   KERNEL_SWEEP,
   REQUIRED_KERNEL_PERCENT,
   type SelftestOptions,
   type SelftestCase,
   type SelftestReport,
+  type Expectation,
+  type PlantedJudgement,
 } from './gate-selftest.js';
 export { repoRoot, defaultBaselineDir, defaultOutDir } from './repo-paths.js';

@@ -3,6 +3,7 @@ import {
   compareFigure,
   gateFails,
   gateability,
+  judgePlantedCase,
   judgeTiming,
   tQuantile995,
   mannWhitneyU,
@@ -193,5 +194,56 @@ describe('reports', () => {
     const md = renderMarkdown(rows, 'gate');
     expect(md.indexOf('regression')).toBeLessThan(md.indexOf('✅ pass'));
     expect(md).toContain('| verdict | suite | figure |');
+  });
+});
+
+describe('self-test judgement of a planted case', () => {
+  const row = (suite: VerdictRow['suite'], id: string, figure: string, verdict: VerdictRow['verdict'], note = ''): VerdictRow => ({
+    suite,
+    id,
+    figure,
+    subject: id,
+    baseline: 1,
+    now: 1.2,
+    changePercent: 20,
+    allowed: '±5%',
+    verdict,
+    note,
+  });
+  const batched = { key: 'timing:strategy:batched', required: true };
+  const evals = { key: 'deterministic:distanceEvalsPerInsert', required: true };
+
+  it('catches a planted slowdown named right', () => {
+    const [j] = judgePlantedCase([row('deterministic', 'a', 'distanceEvalsPerInsert', 'regression')], 1, 'evals:1', [evals]);
+    expect(j).toMatchObject({ ok: true, verdictOfExpected: 'regression', changePercent: 20 });
+  });
+
+  it('misses it when the figure passed, or when something it cannot move fired (a missing required kernel)', () => {
+    expect(judgePlantedCase([row('deterministic', 'a', 'distanceEvalsPerInsert', 'pass')], 0, 'evals:1', [evals])[0]!.ok).toBe(false);
+    const withMissing = judgePlantedCase(
+      [
+        row('deterministic', 'a', 'distanceEvalsPerInsert', 'regression'),
+        row('deterministic', 'kernel:native', 'required kernel', 'missing'),
+      ],
+      1,
+      'evals:1',
+      [evals],
+    )[0]!;
+    expect(withMissing.ok).toBe(false);
+    expect(withMissing.inconclusive).toBeUndefined();
+  });
+
+  it('calls a timing figure the gate declined to judge inconclusive, and a timing pass a miss', () => {
+    const noisy = judgePlantedCase(
+      [row('timing', 'strategy:batched', 'ratio', 'unknown', 'change beyond tolerance but p=0.02 ≥ 0.01 (5+9 processes)')],
+      0,
+      'insert:20@batched',
+      [batched],
+    )[0]!;
+    expect(noisy.ok).toBe(false);
+    expect(noisy.inconclusive).toMatch(/answered unknown: change beyond tolerance/);
+    const passed = judgePlantedCase([row('timing', 'strategy:batched', 'ratio', 'pass')], 0, 'insert:20@batched', [batched])[0]!;
+    expect(passed.ok).toBe(false);
+    expect(passed.inconclusive).toBeUndefined();
   });
 });
